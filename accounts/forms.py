@@ -1,0 +1,111 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.loader import render_to_string
+
+from accounts import throttle
+from accounts.models import User, normalize_email, time_zone_choices
+from kommo2fa.mail import send_email
+from kommo2fa.request_info import client_ip
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Your name")
+    email = forms.EmailField(label="Email address")
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    workspace_name = forms.CharField(max_length=150, label="Workspace name")
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
+
+    error_messages = {
+        "email_taken": (
+            "An account with this email address already exists. Sign in instead, "
+            "or reset your password if you forgot it."
+        ),
+    }
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                self.error_messages["email_taken"], code="email_taken"
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            candidate = User(
+                email=cleaned.get("email", ""), name=cleaned.get("name", "")
+            )
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email address and password do not match an account. Check "
+            "both and try again, or reset your password."
+        ),
+        "throttled": (
+            "Too many failed sign-ins. Wait 15 minutes and try again, or reset "
+            "your password."
+        ),
+    }
+
+    def clean(self):
+        email = normalize_email(self.cleaned_data.get("username", ""))
+        self.cleaned_data["username"] = email
+        ip = client_ip(self.request)
+        if email and throttle.retry_after(email=email, ip=ip):
+            raise forms.ValidationError(
+                self.error_messages["throttled"], code="throttled"
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if email:
+                throttle.record_failure(email=email, ip=ip)
+            raise
+        throttle.record_success(email=email)
+        return cleaned
+
+
+class ResetPasswordForm(PasswordResetForm):
+    """Sends the reset link through the same queue as every other email."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        send_email(
+            to=to_email,
+            subject=render_to_string(subject_template_name, context),
+            body=render_to_string(email_template_name, context),
+            user_id=context["user"].pk,
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["name", "time_zone"]

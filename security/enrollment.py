@@ -1,0 +1,144 @@
+"""Turning a user's two-step verification on and off."""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from security import backup_codes, email_codes, second_step, sessions
+from security.conf import two_step_settings
+from security.errors import TwoStepError
+from security.events import Kind, record_event
+from security.lockout import two_step_for
+from security.mail import send_security_email
+from security.models import EmailCode, TwoStep
+from security.signals import two_step_disabled, two_step_enabled
+from workspace.compliance import mandatory_workspace_names
+
+logger = logging.getLogger(__name__)
+
+PASSWORD_CONFIRMED_AT = "security.password_confirmed_at"  # noqa: S105
+Purpose = EmailCode.Purpose
+
+
+def send_enable_code(*, request) -> str:
+    user = request.user
+    if two_step_for(user).is_enabled:
+        raise TwoStepError("already_enabled")
+    return email_codes.send_code(user=user, purpose=Purpose.ENABLE, request=request)
+
+
+def enable_two_step(*, request, code) -> list[str]:
+    """Turn two-step verification on; returns the new backup codes.
+
+    One transaction: status, backup codes, the other sessions signed out,
+    this session counted as verified, the audit row and the email.
+    """
+    user = request.user
+    email_codes.normalize_code(code)
+    two_step_for(user)
+    refusal = None
+    with transaction.atomic():
+        state = TwoStep.objects.select_for_update().get(user=user)
+        if state.is_enabled:
+            raise TwoStepError("already_enabled")
+        try:
+            email_codes.redeem_code(
+                user=user, purpose=Purpose.ENABLE, code=code, request=request
+            )
+        except TwoStepError as error:
+            refusal = error
+        else:
+            codes = _turn_on(request=request, user=user)
+    if refusal is not None:
+        raise refusal
+    return codes
+
+
+def _turn_on(*, request, user) -> list[str]:
+    now = timezone.now()
+    TwoStep.objects.filter(user=user).update(
+        enabled_at=now, failed_attempts=0, locked_until=None
+    )
+    codes = backup_codes.replace_codes(user=user)
+    revoked = sessions.revoke_other_sessions(user=user, request=request)
+    two_step_enabled.send(sender=TwoStep, user=user, request=request)
+    second_step.mark_passed(request)
+    record_event(
+        kind=Kind.TWO_STEP_ENABLED, user=user, request=request, sessions_ended=revoked
+    )
+    send_security_email(user=user, event="two_step_enabled", request=request)
+    logger.info("User %s turned on two-step verification", user.pk)
+    return codes
+
+
+def confirm_password(*, request, password) -> None:
+    user = request.user
+    if not user.has_usable_password():
+        raise TwoStepError("password_not_set")
+    if not password:
+        raise TwoStepError("password_required")
+    if not user.check_password(password):
+        logger.info("Wrong password confirming a change for user %s", user.pk)
+        raise TwoStepError("password_wrong")
+    request.session[PASSWORD_CONFIRMED_AT] = timezone.now().isoformat()
+
+
+def password_confirmed(request) -> bool:
+    confirmed = request.session.get(PASSWORD_CONFIRMED_AT)
+    if not confirmed:
+        return False
+    lifetime = two_step_settings().PASSWORD_CONFIRMATION_LIFETIME
+    return datetime.fromisoformat(confirmed) + lifetime > timezone.now()
+
+
+def _ensure_may_disable(request) -> None:
+    user = request.user
+    if not user.has_usable_password():
+        raise TwoStepError("password_not_set")
+    if not two_step_for(user).is_enabled:
+        raise TwoStepError("already_disabled")
+    names = mandatory_workspace_names(user)
+    if names:
+        raise TwoStepError("mandatory_policy", workspaces=", ".join(names))
+    if not password_confirmed(request):
+        if request.session.get(PASSWORD_CONFIRMED_AT):
+            raise TwoStepError("password_confirmation_expired")
+        raise TwoStepError("password_required")
+
+
+def send_disable_code(*, request, password=None) -> str:
+    if password is not None:
+        confirm_password(request=request, password=password)
+    _ensure_may_disable(request)
+    return email_codes.send_code(
+        user=request.user, purpose=Purpose.DISABLE, request=request
+    )
+
+
+def disable_two_step(*, request, code) -> None:
+    user = request.user
+    email_codes.normalize_code(code)
+    _ensure_may_disable(request)
+    refusal = None
+    with transaction.atomic():
+        state = TwoStep.objects.select_for_update().get(user=user)
+        if not state.is_enabled:
+            raise TwoStepError("already_disabled")
+        try:
+            email_codes.redeem_code(
+                user=user, purpose=Purpose.DISABLE, code=code, request=request
+            )
+        except TwoStepError as error:
+            refusal = error
+        else:
+            TwoStep.objects.filter(user=user).update(enabled_at=None)
+            backup_codes.void_codes(user=user)
+            two_step_disabled.send(sender=TwoStep, user=user, request=request)
+            record_event(kind=Kind.TWO_STEP_DISABLED, user=user, request=request)
+            send_security_email(user=user, event="two_step_disabled", request=request)
+    if refusal is not None:
+        raise refusal
+    request.session.pop(PASSWORD_CONFIRMED_AT, None)
+    logger.info("User %s turned off two-step verification", user.pk)

@@ -1,0 +1,89 @@
+"""Every error a person can meet in the security flows, keyed by a code.
+
+Views and forms raise `TwoStepError("code_wrong", attempts_left=3)`; the
+message is rendered from this table, and tests assert on the key.
+"""
+
+MESSAGES = {
+    "code_format": "Enter the 6-digit code from the email, digits only.",
+    "code_missing": "There is no code to check yet. Press Send code to get one.",
+    "code_wrong": (
+        "That code is not right. You have {attempts_left} more "
+        "{attempts_left|try:tries} with this code."
+    ),
+    "code_spent": (
+        "That code has had too many wrong tries and no longer works. "
+        "Ask for a new code."
+    ),
+    "code_expired": "That code has expired. Ask for a new code.",
+    "code_used": "That code was already used. Ask for a new code.",
+    "resend_wait": "Please wait {seconds} seconds before asking for another code.",
+    "too_many_codes": (
+        "Too many codes were sent recently. Try again in {minutes} minutes."
+    ),
+    "locked": (
+        "Too many wrong codes. The second step is locked for your safety; "
+        "try again in {minutes} minutes."
+    ),
+    "backup_code_format": (
+        "Enter one of your backup codes: 16 letters and digits, as printed."
+    ),
+    "backup_code_wrong": "That backup code is not right, or it was already used.",
+    "backup_code_used": "That backup code was already used. Try another one.",
+    "already_enabled": "Two-step verification is already on.",
+    "already_disabled": "Two-step verification is already off.",
+    "password_wrong": "That password is not right. Enter your current password.",
+    "password_required": (
+        "Enter your current password first: changes to two-step verification need it."
+    ),
+    "password_confirmation_expired": (
+        "Your password confirmation has expired. Enter your password again."
+    ),
+    "password_not_set": (
+        "Your account has no password yet. Set a password first, then come back "
+        "to change two-step verification."
+    ),
+    "mandatory_policy": (
+        "Two-step verification is mandatory in {workspaces}, so it cannot be "
+        "turned off."
+    ),
+    "sign_in_expired": "Your sign-in took too long. Please sign in again.",
+}
+
+
+def _plural(value, spec):
+    singular, plural = spec.split(":")
+    return singular if value == 1 else plural
+
+
+def render(code: str, **params) -> str:
+    text = MESSAGES[code]
+    for name, value in params.items():
+        for spec in _plural_specs(text, name):
+            text = text.replace(f"{{{name}|{spec}}}", _plural(value, spec))
+        text = text.replace(f"{{{name}}}", str(value))
+    return text
+
+
+def _plural_specs(text, name):
+    marker = "{" + name + "|"
+    specs = []
+    start = text.find(marker)
+    while start != -1:
+        end = text.index("}", start)
+        specs.append(text[start + len(marker) : end])
+        start = text.find(marker, end)
+    return specs
+
+
+class TwoStepError(Exception):
+    """A refusal a person should read, with its key and parameters."""
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(render(code, **params))
+
+    @property
+    def message(self) -> str:
+        return str(self)

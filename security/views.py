@@ -1,0 +1,220 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from kommo2fa.redirects import safe_next
+from security import enrollment, second_step, selectors, sessions
+from security.access import Stage, open_during
+from security.errors import TwoStepError
+from security.events import Kind, record_event
+from security.forms import BackupCodeForm, CodeForm, PasswordForm, add_refusal
+from security.mail import mask_email
+
+
+def _next_query(request) -> str:
+    target = safe_next(request)
+    return "?" + "next=" + target if target != reverse("accounts:home") else ""
+
+
+@open_during(Stage.SECOND_STEP)
+@login_required
+@never_cache
+@sensitive_post_parameters("code")
+def verify_second_step(request):
+    if request.security_stage is not Stage.SECOND_STEP:
+        return redirect(safe_next(request))
+    form = CodeForm(request.POST or None)
+    notice = None
+
+    if request.method == "POST" and "resend" in request.POST:
+        try:
+            sent_to = second_step.send_sign_in_code(request)
+            messages.success(request, f"A new code is on its way to {sent_to}.")
+        except TwoStepError as error:
+            messages.error(request, error.message)
+        return redirect(reverse("security:verify_second_step") + _next_query(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_step.pass_with_email_code(
+                request=request, code=form.cleaned_data["code"]
+            )
+        except TwoStepError as error:
+            add_refusal(form, "code", error)
+        else:
+            return redirect(safe_next(request))
+    if request.method == "GET" and not second_step.code_waiting(request):
+        try:
+            second_step.send_sign_in_code(request)
+        except TwoStepError as error:
+            notice = error.message
+
+    return render(
+        request,
+        "security/second_step/verify.html",
+        {
+            "form": form,
+            "notice": notice,
+            "email_hint": mask_email(request.user.email),
+            "resend_in": second_step.resend_available_in(request),
+            "next": safe_next(request),
+        },
+    )
+
+
+@open_during(Stage.SECOND_STEP)
+@login_required
+@never_cache
+@sensitive_post_parameters("code")
+def use_backup_code(request):
+    if request.security_stage is not Stage.SECOND_STEP:
+        return redirect(safe_next(request))
+    form = BackupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            left = second_step.pass_with_backup_code(
+                request=request, code=form.cleaned_data["code"]
+            )
+        except TwoStepError as error:
+            add_refusal(form, "code", error)
+        else:
+            messages.warning(
+                request,
+                f"You signed in with a backup code. {left} backup codes are left.",
+            )
+            return redirect(safe_next(request))
+    return render(
+        request,
+        "security/second_step/backup.html",
+        {"form": form, "next": safe_next(request)},
+    )
+
+
+def _settings_page(request, *, status=200, **forms):
+    context = selectors.security_overview(request)
+    context.update(
+        {
+            "enable_form": forms.get("enable_form") or CodeForm(),
+            "password_form": forms.get("password_form") or PasswordForm(),
+            "disable_form": forms.get("disable_form") or CodeForm(),
+        }
+    )
+    return render(request, "security/settings/show.html", context, status=status)
+
+
+@login_required
+@never_cache
+def show_security(request):
+    return _settings_page(request)
+
+
+def _show_backup_codes(request, codes):
+    response = render(request, "security/settings/backup_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _enable(request):
+    """Send a code, or confirm one and show the backup codes once."""
+    if "send" in request.POST:
+        try:
+            sent_to = enrollment.send_enable_code(request=request)
+        except TwoStepError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"We sent a 6-digit code to {sent_to}.")
+        return None, None
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = enrollment.enable_two_step(
+                request=request, code=form.cleaned_data["code"]
+            )
+        except TwoStepError as error:
+            add_refusal(form, "code", error)
+        else:
+            return _show_backup_codes(request, codes), None
+    return None, form
+
+
+@require_POST
+@login_required
+@never_cache
+@sensitive_post_parameters("code")
+def enable_two_step(request):
+    response, form = _enable(request)
+    if response is not None:
+        return response
+    if form is None:
+        return redirect("security:show_security")
+    return _settings_page(request, enable_form=form)
+
+
+@require_POST
+@login_required
+@never_cache
+@sensitive_post_parameters("code", "password")
+def disable_two_step(request):
+    if "send" in request.POST:
+        form = PasswordForm(request.POST)
+        if not form.is_valid():
+            return _settings_page(request, password_form=form)
+        try:
+            sent_to = enrollment.send_disable_code(
+                request=request, password=form.cleaned_data["password"]
+            )
+        except TwoStepError as error:
+            add_refusal(form, "password", error)
+            return _settings_page(request, password_form=form)
+        messages.success(request, f"We sent a 6-digit code to {sent_to}.")
+        return redirect("security:show_security")
+
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            enrollment.disable_two_step(request=request, code=form.cleaned_data["code"])
+        except TwoStepError as error:
+            add_refusal(form, "code", error)
+        else:
+            messages.success(
+                request,
+                "Two-step verification is off. Your backup codes no longer work.",
+            )
+            return redirect("security:show_security")
+    return _settings_page(request, disable_form=form)
+
+
+@open_during(Stage.SETUP)
+@login_required
+@never_cache
+@sensitive_post_parameters("code")
+def set_up_two_step(request):
+    """Set-up that a mandatory policy requires before anything else opens."""
+    if request.security_stage is not Stage.SETUP:
+        return redirect(safe_next(request))
+    form = CodeForm()
+    if request.method == "POST":
+        response, refused = _enable(request)
+        if response is not None:
+            return response
+        form = refused or form
+    context = selectors.security_overview(request)
+    context["enable_form"] = form
+    return render(request, "security/settings/set_up.html", context)
+
+
+@require_POST
+@login_required
+def revoke_session(request, session_id):
+    current = sessions.current_session(request)
+    if current is not None and current.pk == session_id:
+        messages.error(request, "To sign out this browser, use Sign out.")
+    elif sessions.revoke_session(user=request.user, session_id=session_id):
+        record_event(kind=Kind.SESSION_REVOKED, user=request.user, request=request)
+        messages.success(request, "That session is signed out.")
+    else:
+        messages.error(request, "That session was already signed out.")
+    return redirect("security:show_security")

@@ -37,6 +37,8 @@ class EmailCode(models.Model):
         DISABLE = "disable", "turning off two-step verification"
         POLICY_ON = "policy_on", "turning on mandatory two-step verification"
         POLICY_OFF = "policy_off", "turning off mandatory two-step verification"
+        CHANGE_PASSWORD = "change_password", "changing the password"
+        CHANGE_EMAIL = "change_email", "changing the email address"
 
     class Status(models.TextChoices):
         LIVE = "live", "Live"

@@ -1,12 +1,19 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.template.loader import render_to_string
 
 from accounts import throttle
 from accounts.models import User, normalize_email, time_zone_choices
 from kommo2fa.mail import send_email
 from kommo2fa.request_info import client_ip
+from security import email_codes
+from security.errors import TwoStepError
 
 
 class SignUpForm(forms.Form):
@@ -109,3 +116,85 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "time_zone"]
+
+
+class _CodeMixin:
+    """Adds the emailed code field when two-step verification is on."""
+
+    def add_code_field(self, required):
+        if required:
+            self.fields["code"] = forms.CharField(
+                label="Code from the email",
+                max_length=20,
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+                ),
+            )
+
+    def clean_code(self):
+        try:
+            return email_codes.normalize_code(self.cleaned_data["code"])
+        except TwoStepError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class ChangePasswordForm(_CodeMixin, PasswordChangeForm):
+    def __init__(self, user, *args, code_required=False, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.add_code_field(code_required)
+
+
+class SetFirstPasswordForm(_CodeMixin, SetPasswordForm):
+    """For accounts made through a social provider, which have no password."""
+
+    def __init__(self, user, *args, code_required=False, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.add_code_field(code_required)
+
+
+class ChangeEmailForm(_CodeMixin, forms.Form):
+    email = forms.EmailField(label="New email address")
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "email_taken": SignUpForm.error_messages["email_taken"],
+        "email_same": "That is already your email address.",
+        "password_wrong": "That password is not right. Enter your current password.",
+        "password_not_set": (
+            "Your account has no password yet. Set a password first, then change "
+            "your email address."
+        ),
+    }
+
+    def __init__(self, user, *args, code_required=False, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.add_code_field(code_required)
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        if email == self.user.email:
+            raise forms.ValidationError(
+                self.error_messages["email_same"], code="email_same"
+            )
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                self.error_messages["email_taken"], code="email_taken"
+            )
+        return email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.has_usable_password():
+            raise forms.ValidationError(
+                self.error_messages["password_not_set"], code="password_not_set"
+            )
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                self.error_messages["password_wrong"], code="password_wrong"
+            )
+        return password

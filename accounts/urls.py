@@ -26,4 +26,9 @@ urlpatterns = [
         name="reset_password_complete",
     ),
     path("settings/profile/", views.edit_profile, name="edit_profile"),
+    path("settings/password/", views.change_password, name="change_password"),
+    path("settings/email/", views.change_email, name="change_email"),
+    path(
+        "settings/email/confirm/<str:token>/", views.confirm_email, name="confirm_email"
+    ),
 ]

@@ -3,13 +3,24 @@ import pytest
 from tests.factories import PASSWORD, UserFactory
 
 
+def pytest_collection_modifyitems(items):
+    """Run every test with real commits.
+
+    Emails leave only once their transaction commits, as in production, and
+    a test wrapped in one never-committed transaction would never see them.
+    """
+    for item in items:
+        if item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
 @pytest.fixture
 def password():
     return PASSWORD
 
 
 @pytest.fixture
-def user(db):
+def user(transactional_db):
     return UserFactory()
 
 

@@ -155,10 +155,15 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="kommo2fa <security@localhost>"
 )
 
+# Development runs tasks at once; production queues them in the database for
+# `manage.py db_worker`, so a slow mail server never holds up a page.
 TASKS = {
     "default": {
         "BACKEND": env.str(
-            "TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend"
+            "TASKS_BACKEND",
+            default="django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
         ),
     }
 }

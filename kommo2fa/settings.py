@@ -168,6 +168,9 @@ TASKS = {
     }
 }
 
+# Base of links in emails sent outside a request, e.g. by a scheduled job.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # Behind a trusted reverse proxy, the client address comes from this header.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 

@@ -22,7 +22,7 @@ def _local_time(user, when):
 def site_url(request=None) -> str:
     if request is not None:
         return request.build_absolute_uri("/").rstrip("/")
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.SITE_URL.rstrip("/")
 
 
 def send_security_email(*, user, event, request=None, to=None, **context):

@@ -150,7 +150,8 @@ if env.str("EMAIL_URL", default=""):
 elif DEBUG:
     MAILERS = {"default": {"BACKEND": "devtools.mail.OutboxEmailBackend"}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # The console backend would print sign-in codes into the logs.
+    raise ImproperlyConfigured("Set EMAIL_URL in the environment when DEBUG is off.")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="kommo2fa <security@localhost>"
 )

@@ -34,7 +34,9 @@ Purpose = EmailCode.Purpose
 Status = EmailCode.Status
 
 CODE_DIGITS = 6
-_CODE_RE = re.compile(r"^\d{6}$")
+# ASCII digits only: `\d` also matches digits of other scripts, which would
+# pass the format check and then burn one of the five tries.
+_CODE_RE = re.compile(r"^[0-9]{6}$")
 
 
 def normalize_code(raw) -> str:

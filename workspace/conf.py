@@ -1,0 +1,28 @@
+"""The workspace app's settings, read lazily with typed defaults.
+
+Override any of them with a `WORKSPACE` dict in the Django settings, e.g.
+`WORKSPACE = {"INVITATION_LIFETIME": timedelta(days=3)}`.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import timedelta
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    INVITATION_LIFETIME: timedelta = timedelta(days=7)
+    MEMBERS_PER_PAGE: int = 50
+    # Days before a deadline on which a member without two-step
+    # verification is reminded, once each.
+    REMINDER_DAYS: tuple[int, ...] = (3, 1)
+
+
+def workspace_settings() -> WorkspaceSettings:
+    overrides = getattr(settings, "WORKSPACE", {})
+    known = {f.name for f in fields(WorkspaceSettings)}
+    unknown = set(overrides) - known
+    if unknown:
+        raise ValueError(f"Unknown WORKSPACE settings: {', '.join(sorted(unknown))}")
+    return WorkspaceSettings(**overrides)

@@ -1,0 +1,196 @@
+"""Turning a workspace's mandatory two-step verification on and off.
+
+Either way an admin whose own two-step verification is Active asks for an
+emailed code bound to the workspace, then confirms with it. Turning the
+policy on starts a compliance period from that moment, also when it was on
+before, and emails every member without two-step verification their
+deadline.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from security import email_codes
+from security.errors import TwoStepError
+from security.events import Kind, record_event
+from security.models import EmailCode
+from security.second_step import two_step_enabled
+from workspace.compliance import MAX_PERIOD_DAYS, MIN_PERIOD_DAYS
+from workspace.errors import WorkspaceError
+from workspace.models import Workspace
+from workspace.tasks import notify_policy_enabled
+
+logger = logging.getLogger(__name__)
+
+Purpose = EmailCode.Purpose
+
+
+def parse_compliance_period(raw) -> int:
+    """A whole number of days from 1 to 10, or a refusal keyed by why."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        raise WorkspaceError("period_missing")
+    if not text.isascii() or not text.isdigit():
+        raise WorkspaceError("period_not_whole")
+    days = int(text)
+    if not MIN_PERIOD_DAYS <= days <= MAX_PERIOD_DAYS:
+        raise WorkspaceError("period_out_of_range")
+    return days
+
+
+def ensure_may_change_policy(*, membership) -> None:
+    if not membership.is_admin:
+        raise WorkspaceError("not_admin", workspace=membership.workspace.name)
+    if not two_step_enabled(membership.user):
+        raise WorkspaceError("policy_needs_two_step")
+
+
+def _binding(workspace) -> str:
+    return str(workspace.pk)
+
+
+def _ensure_state(workspace, *, turning_on) -> None:
+    if turning_on and workspace.two_step_required:
+        raise WorkspaceError("policy_already_on", workspace=workspace.name)
+    if not turning_on and not workspace.two_step_required:
+        raise WorkspaceError("policy_already_off", workspace=workspace.name)
+
+
+def code_sent(*, membership, turning_on) -> bool:
+    return (
+        email_codes.live_code(
+            user=membership.user,
+            purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
+            binding=_binding(membership.workspace),
+        )
+        is not None
+    )
+
+
+def resend_available_in(*, membership, turning_on) -> int:
+    return email_codes.resend_available_in(
+        user=membership.user,
+        purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
+    )
+
+
+def send_policy_code(*, membership, turning_on, period=None, request=None) -> str:
+    """Email the admin a code to confirm the change; returns where it went."""
+    workspace = membership.workspace
+    if turning_on:
+        parse_compliance_period(period)
+    ensure_may_change_policy(membership=membership)
+    _ensure_state(workspace, turning_on=turning_on)
+    return email_codes.send_code(
+        user=membership.user,
+        purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
+        binding=_binding(workspace),
+        request=request,
+        workspace=workspace,
+    )
+
+
+def _confirm(*, membership, purpose, code, request, change) -> Workspace:
+    """Redeem the code and apply `change` to the locked workspace row.
+
+    A wrong code is raised only after the transaction, so its counted try
+    is kept.
+    """
+    email_codes.normalize_code(code)
+    ensure_may_change_policy(membership=membership)
+    refusal = None
+    with transaction.atomic():
+        workspace = Workspace.objects.select_for_update().get(
+            pk=membership.workspace_id
+        )
+        _ensure_state(workspace, turning_on=purpose == Purpose.POLICY_ON)
+        try:
+            email_codes.redeem_code(
+                user=membership.user,
+                purpose=purpose,
+                binding=_binding(workspace),
+                code=code,
+                request=request,
+            )
+        except TwoStepError as error:
+            refusal = error
+        else:
+            change(workspace)
+    if refusal is not None:
+        raise refusal
+    membership.workspace = workspace
+    return workspace
+
+
+def enable_policy(*, membership, period, code, request=None) -> Workspace:
+    """Make two-step verification mandatory, from now, for `period` days."""
+    days = parse_compliance_period(period)
+    admin = membership.user
+
+    def turn_on(workspace):
+        workspace.two_step_required_since = timezone.now()
+        workspace.compliance_period_days = days
+        workspace.save(
+            update_fields=["two_step_required_since", "compliance_period_days"]
+        )
+        record_event(
+            kind=Kind.POLICY_ENABLED,
+            user=admin,
+            actor=admin,
+            workspace=workspace,
+            request=request,
+            compliance_period_days=days,
+        )
+        since = workspace.two_step_required_since.isoformat()
+        transaction.on_commit(
+            lambda: notify_policy_enabled.enqueue(
+                workspace_id=workspace.pk, required_since=since
+            )
+        )
+
+    workspace = _confirm(
+        membership=membership,
+        purpose=Purpose.POLICY_ON,
+        code=code,
+        request=request,
+        change=turn_on,
+    )
+    logger.info(
+        "User %s made two-step verification mandatory in workspace %s (%s days)",
+        admin.pk,
+        workspace.pk,
+        days,
+    )
+    return workspace
+
+
+def disable_policy(*, membership, code, request=None) -> Workspace:
+    """Make two-step verification optional again; deadlines no longer apply."""
+    admin = membership.user
+
+    def turn_off(workspace):
+        workspace.two_step_required_since = None
+        workspace.save(update_fields=["two_step_required_since"])
+        record_event(
+            kind=Kind.POLICY_DISABLED,
+            user=admin,
+            actor=admin,
+            workspace=workspace,
+            request=request,
+        )
+
+    workspace = _confirm(
+        membership=membership,
+        purpose=Purpose.POLICY_OFF,
+        code=code,
+        request=request,
+        change=turn_off,
+    )
+    logger.info(
+        "User %s made two-step verification optional in workspace %s",
+        admin.pk,
+        workspace.pk,
+    )
+    return workspace

@@ -1,0 +1,45 @@
+"""Work that may touch every member, run off the request."""
+
+import logging
+
+from django.tasks import task
+
+from workspace.compliance import deadline_for
+from workspace.mail import send_member_email
+from workspace.models import Membership, Workspace
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def notify_policy_enabled(*, workspace_id, required_since):
+    """Email each member without two-step verification their deadline.
+
+    Does nothing if the policy was turned off, or on again, since it was
+    queued: a later period sends its own notices.
+    """
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if (
+        workspace is None
+        or workspace.two_step_required_since is None
+        or workspace.two_step_required_since.isoformat() != required_since
+    ):
+        return 0
+    members = (
+        Membership.objects.filter(
+            workspace=workspace, user__two_step__enabled_at__isnull=True
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    sent = 0
+    for member in members.iterator(chunk_size=2000):
+        send_member_email(
+            user=member.user,
+            workspace=workspace,
+            event="policy_enabled",
+            deadline=deadline_for(workspace=workspace, joined_at=member.joined_at),
+        )
+        sent += 1
+    logger.info("Told %s members of workspace %s their deadline", sent, workspace_id)
+    return sent

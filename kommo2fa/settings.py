@@ -40,6 +40,12 @@ INSTALLED_APPS = [
     "workspace",
     "security",
     "devtools",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "security.middleware.AccountSecurityMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -68,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kommo2fa.context_processors.debug_outbox",
+                "workspace.context_processors.workspace_context",
             ],
         },
     },
@@ -172,6 +180,58 @@ TASKS = {
 
 # Base of links in emails sent outside a request, e.g. by a scheduled job.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Social sign-in (django-allauth). Only the social part is used: our own
+# pages sign in, sign up and reset passwords. A provider of SOCIAL_PROVIDERS
+# is offered once <NAME>_CLIENT_ID and <NAME>_CLIENT_SECRET are set, e.g.
+# GOOGLE_CLIENT_ID; any other allauth provider id can be listed.
+SOCIAL_PROVIDERS = env.list("SOCIAL_PROVIDERS", default=["google", "github"])
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{p}" for p in SOCIAL_PROVIDERS]
+SOCIALACCOUNT_PROVIDERS = {
+    provider: {
+        "APP": {
+            "client_id": env.str(f"{provider.upper()}_CLIENT_ID"),
+            "secret": env.str(f"{provider.upper()}_CLIENT_SECRET"),
+        },
+        "SCOPE": {"google": ["profile", "email"], "github": ["user:email"]}.get(
+            provider, []
+        ),
+    }
+    for provider in SOCIAL_PROVIDERS
+    if env.str(f"{provider.upper()}_CLIENT_ID", default="")
+    and env.str(f"{provider.upper()}_CLIENT_SECRET", default="")
+}
+ACCOUNT_ADAPTER = "accounts.social.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.social.SocialSignUpForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# A provider's verified address signs in the account that has it; the
+# second step applies all the same (see accounts/social.py).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+
+# The mobile app's API (Django REST framework): Bearer tokens only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignInComplete"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONBodyParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kommo2fa mobile API",
+    "DESCRIPTION": "Sign-in with the second step, and the signed-in user.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Behind a trusted reverse proxy, the client address comes from this header.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")

@@ -5,5 +5,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("security.urls")),
     path("", include("devtools.urls")),
+    path("", include("accounts.social_urls")),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

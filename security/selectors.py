@@ -1,5 +1,7 @@
 """Reads for the security pages."""
 
+from accounts.social import social_providers
+from api.selectors import signed_in_apps
 from kommo2fa.request_info import describe_browser
 from security import backup_codes, email_codes, enrollment, sessions
 from security.lockout import two_step_for
@@ -41,4 +43,6 @@ def security_overview(request) -> dict:
         "mandatory_in": mandatory_workspace_names(user),
         "deadline": deadline,
         "signed_in": signed_in,
+        "signed_in_apps": signed_in_apps(user),
+        "social_sign_in": bool(social_providers(request)),
     }

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -17,7 +19,9 @@ from security.mail import mask_email
 
 def _next_query(request) -> str:
     target = safe_next(request)
-    return "?" + "next=" + target if target != reverse("accounts:home") else ""
+    return (
+        "?" + urlencode({"next": target}) if target != reverse("accounts:home") else ""
+    )
 
 
 @open_during(Stage.SECOND_STEP)

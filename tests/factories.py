@@ -1,6 +1,7 @@
 """Test data, in one place."""
 
 import re
+from datetime import timedelta
 
 from django.core import mail
 from django.utils import timezone
@@ -60,3 +61,20 @@ def last_emailed_code(to=None) -> str:
             if match:
                 return match.group(1)
     raise AssertionError("No email with a code was sent.")
+
+
+def make_setup_overdue_unchecked(user, *, days_ago=10, period_days=3):
+    """Put `user`'s first workspace under a mandatory policy, deadline passed.
+
+    Writes the policy and the joining date directly, skipping the admin's
+    emailed code.
+    """
+    membership = user.memberships.select_related("workspace").order_by("pk").first()
+    since = timezone.now() - timedelta(days=days_ago)
+    membership.joined_at = since
+    membership.save(update_fields=["joined_at"])
+    workspace = membership.workspace
+    workspace.two_step_required_since = since
+    workspace.compliance_period_days = period_days
+    workspace.save(update_fields=["two_step_required_since", "compliance_period_days"])
+    return workspace

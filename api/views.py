@@ -199,6 +199,10 @@ class TwoStepView(APIView):
     def put(self, request):
         raise ApiError("desktop_only", status_code=403)
 
+    @extend_schema(operation_id="two_step_partial_update", **_DESKTOP_ONLY)
+    def patch(self, request):
+        raise ApiError("desktop_only", status_code=403)
+
     @extend_schema(operation_id="two_step_delete", **_DESKTOP_ONLY)
     def delete(self, request):
         raise ApiError("desktop_only", status_code=403)

@@ -1,0 +1,297 @@
+"""The signed-in endpoints, and bad input on every endpoint."""
+
+import json
+from datetime import timedelta
+
+from django.utils import timezone
+
+import pytest
+from freezegun import freeze_time
+
+from api.models import AppToken
+from security.models import SecurityEvent, TwoStep
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    enable_two_step_unchecked,
+    make_setup_overdue_unchecked,
+)
+
+ENDPOINTS = ["/api/v1/auth/login", "/api/v1/auth/verify", "/api/v1/auth/resend"]
+
+
+@pytest.fixture
+def token(api, member):
+    return api.login(member).json()["token"]
+
+
+def test_me_shows_user_workspaces_and_two_step(api, member, token):
+    workspace = member.memberships.get().workspace
+
+    response = api.get("/api/v1/me", token=token)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "email": member.email,
+        "name": member.name,
+        "workspaces": [{"id": workspace.pk, "name": workspace.name, "role": "member"}],
+        "two_step": {
+            "enabled": False,
+            "enabled_at": None,
+            "backup_codes_left": 0,
+            "required_by": None,
+        },
+    }
+
+
+def test_me_shows_deadline_of_mandatory_policy(api, member, token):
+    workspace = member.memberships.get().workspace
+    workspace.two_step_required_since = timezone.now()
+    workspace.compliance_period_days = 5
+    workspace.save()
+
+    two_step = api.get("/api/v1/me", token=token).json()["two_step"]
+
+    assert two_step["required_by"] is not None
+    assert two_step["enabled"] is False
+
+
+def test_me_shows_two_step_on_with_backup_codes(api, member, token):
+    # Turned on directly, without the signal that would end the token.
+    enable_two_step_unchecked(member)
+
+    two_step = api.get("/api/v1/me", token=token).json()["two_step"]
+
+    assert two_step["enabled"] is True
+    assert two_step["enabled_at"] is not None
+    assert two_step["backup_codes_left"] == 10
+    assert two_step["required_by"] is None
+
+
+def test_me_without_token_is_401(api, member):
+    response = api.get("/api/v1/me")
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer k2fa_not-a-real-token", "Bearer", "Token abc", "Bearer a b", "Basic eA=="],
+)
+def test_me_with_bad_authorization_is_401(api, client, member, header):
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=header)
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "token_invalid"
+
+
+def test_me_with_browser_session_only_is_401(api, client, member):
+    client.post("/sign-in/", {"username": member.email, "password": PASSWORD})
+    assert client.get("/").status_code == 200
+
+    response = client.get("/api/v1/me")
+
+    assert response.status_code == 401
+
+
+def test_me_with_token_of_another_user_shows_that_user(api, member, token):
+    other = MembershipFactory().user
+    other_token = api.login(other).json()["token"]
+
+    mine = api.get("/api/v1/me", token=token).json()
+    theirs = api.get("/api/v1/me", token=other_token).json()
+
+    assert mine["email"] == member.email
+    assert theirs["email"] == other.email
+
+
+def test_me_of_inactive_user_is_401(api, member, token):
+    member.is_active = False
+    member.save()
+
+    response = api.get("/api/v1/me", token=token)
+
+    assert response.status_code == 401
+
+
+def test_me_past_deadline_with_old_token_is_403(api, member, token):
+    make_setup_overdue_unchecked(member)
+
+    response = api.get("/api/v1/me", token=token)
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "two_step_setup_required"
+
+
+def test_me_marks_token_last_used(api, member):
+    with freeze_time("2026-03-02 09:00:00+00:00") as frozen:
+        token = api.login(member).json()["token"]
+        frozen.tick(timedelta(minutes=5))
+
+        api.get("/api/v1/me", token=token)
+
+    row = AppToken.objects.get()
+    assert row.last_used_at - row.created_at == timedelta(minutes=5)
+
+
+def test_logout_kills_token(api, member, token):
+    response = api.post("/api/v1/auth/logout", token=token)
+
+    assert response.status_code == 204
+    assert api.get("/api/v1/me", token=token).status_code == 401
+    assert SecurityEvent.objects.filter(kind="token_revoked", user=member).exists()
+
+
+def test_logout_leaves_other_devices_signed_in(api, member, token):
+    other = api.login(member, device_name="Tablet").json()["token"]
+
+    api.post("/api/v1/auth/logout", token=token)
+
+    assert api.get("/api/v1/me", token=other).status_code == 200
+
+
+def test_logout_past_deadline_still_works(api, member, token):
+    make_setup_overdue_unchecked(member)
+
+    response = api.post("/api/v1/auth/logout", token=token)
+
+    assert response.status_code == 204
+    assert not AppToken.objects.exists()
+
+
+def test_logout_without_token_is_401(api, member):
+    response = api.post("/api/v1/auth/logout")
+
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_two_step_change_is_desktop_only(api, member, token, method):
+    response = api.call(method, "/api/v1/me/two-step", token=token)
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "desktop_only"
+    assert "web app" in response.json()["detail"]
+    assert not TwoStep.objects.filter(user=member, enabled_at__isnull=False).exists()
+
+
+def test_two_step_cannot_be_turned_off_from_app(api, member, token):
+    enable_two_step_unchecked(member)
+
+    response = api.call("delete", "/api/v1/me/two-step", token=token)
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "desktop_only"
+    assert TwoStep.objects.get(user=member).is_enabled
+
+
+def test_two_step_change_without_token_is_401(api, member):
+    response = api.post("/api/v1/me/two-step")
+
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_endpoint_missing_body_is_invalid_request(api, client, member, path):
+    response = client.post(path, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert response.json()["fields"]
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize(
+    "raw", ["not json", "{", '["a list"]', '"a string"', "null", '{"a": NaN}']
+)
+def test_endpoint_body_not_a_json_object_is_malformed(api, member, path, raw):
+    response = api.post(path, raw=raw)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "malformed_json"
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_endpoint_form_body_is_unsupported(api, client, member, path):
+    response = client.post(path, {"email": member.email})
+
+    assert response.status_code == 415
+    assert response.json()["error"] == "unsupported_media_type"
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_endpoint_huge_body_is_refused(api, member, path):
+    raw = json.dumps({"email": member.email, "password": "x" * 100_000})
+
+    response = api.post(path, raw=raw)
+
+    assert response.status_code == 413
+    assert response.json()["error"] == "body_too_large"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"email": 12, "password": PASSWORD, "device_name": "x"},
+        {"email": "a@example.com", "password": True, "device_name": "x"},
+        {"email": "a@example.com", "password": PASSWORD, "device_name": ["x"]},
+        {"email": None, "password": PASSWORD, "device_name": "x"},
+        {"email": {"$ne": 1}, "password": PASSWORD, "device_name": "x"},
+        {"email": "a@example.com", "password": PASSWORD, "device_name": "x" * 101},
+    ],
+)
+def test_login_wrong_types_are_invalid_request(api, member, fields):
+    response = api.post("/api/v1/auth/login", fields)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert "token" not in response.json()
+
+
+def test_login_unknown_fields_are_invalid_request(api, member):
+    response = api.post(
+        "/api/v1/auth/login",
+        {
+            "email": member.email,
+            "password": PASSWORD,
+            "device_name": "x",
+            "is_staff": True,
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"is_staff": ["Unknown field."]}
+    assert not AppToken.objects.exists()
+
+
+def test_verify_number_as_code_is_invalid_request(api, member):
+    response = api.post("/api/v1/auth/verify", {"challenge": "chl_x", "code": 123456})
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_unknown_api_address_is_json_404(api, member):
+    response = api.get("/api/v1/nothing-here")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_login_with_get_is_json_405(api, member):
+    response = api.get("/api/v1/auth/login")
+
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+
+
+def test_api_is_reachable_while_browser_waits_for_second_step(api, client, member):
+    enable_two_step_unchecked(member)
+    client.post("/sign-in/", {"username": member.email, "password": PASSWORD})
+
+    response = api.login(member)
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "two_step_required"

@@ -40,6 +40,7 @@ def deliver_email(*, to: str, subject: str, sealed_body: str, user_id=None):
         EmailMessage(subject=subject, body=body, to=[to]).send()
     except InvalidToken:
         logger.exception("Could not open a queued email for user %s", user_id)
+        return False
     except Exception:
         logger.exception("Sending an email to user %s failed", user_id)
         return False

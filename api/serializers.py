@@ -15,7 +15,7 @@ class TextField(serializers.CharField):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so typos never pass silently."""
+    """Fields not listed here are refused, so that typos never pass silently."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -34,6 +34,8 @@ class LoginSerializer(StrictSerializer):
 
 
 class VerifySerializer(StrictSerializer):
+    """Exactly one of `code` (from the email) or `backup_code`; no other field."""
+
     challenge = TextField(max_length=200)
     code = TextField(max_length=20, required=False)
     backup_code = TextField(max_length=40, required=False)

@@ -161,15 +161,27 @@ def test_walk_api_views_open_at_second_step_ignore_the_session():
         ), path
 
 
-@pytest.mark.parametrize(("path", "name"), CLOSED, ids=[p for p, _ in CLOSED])
-def test_middleware_pending_second_step_denies_every_other_pattern(
-    pending_client, path, name
-):
-    got = pending_client.get(path)
-    posted = pending_client.post(path)
+def test_middleware_pending_second_step_denies_every_other_pattern(pending_client):
+    let_through = []
+    for path, name in CLOSED:
+        got = pending_client.get(path)
+        posted = pending_client.post(path)
+        if not (_held_at_second_step(got) and _held_at_second_step(posted)):
+            let_through.append((path, name, got.status_code, posted.status_code))
 
-    assert _held_at_second_step(got), (path, got.status_code)
-    assert _held_at_second_step(posted), (path, posted.status_code)
+    assert len(CLOSED) > 50
+    assert let_through == []
+
+
+def test_middleware_pending_second_step_answers_a_closed_api_view_with_json(
+    pending_client, settings
+):
+    settings.ROOT_URLCONF = "tests.security.closed_api_urls"
+
+    response = pending_client.get("/api/closed/")
+
+    assert response.status_code == 403
+    assert json.loads(response.content)["error"] == "second_step_required"
 
 
 def test_middleware_pending_second_step_reaches_the_open_pages(

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, Q
 from django.utils import timezone
 
 from security.models import TwoStep
@@ -24,9 +24,12 @@ def membership_in(*, user, workspace_id):
 
 
 def memberships_of(user) -> list[Membership]:
+    """The user's memberships, each saying whether the user's 2FA is on."""
+    two_step_on = TwoStep.objects.filter(user=user, enabled_at__isnull=False)
     return list(
         Membership.objects.filter(user=user)
         .select_related("workspace")
+        .annotate(two_step_on=Exists(two_step_on))
         .order_by("workspace__name", "workspace_id")
     )
 
@@ -149,7 +152,8 @@ def two_step_notice(*, user, memberships, now=None):
     """What the notice on every page says, or None when there is nothing due.
 
     Shown to a user without two-step verification whose earliest deadline
-    has not passed yet; after it, the set-up page takes over.
+    has not passed yet; after it, the set-up page takes over. `memberships`
+    come from `memberships_of`.
     """
     required = [m for m in memberships if m.workspace.two_step_required]
     if not required:
@@ -157,7 +161,7 @@ def two_step_notice(*, user, memberships, now=None):
     deadline, membership = earliest_deadline(user, memberships=required)
     if deadline is None or deadline <= (now or timezone.now()):
         return None
-    if TwoStep.objects.filter(user=user, enabled_at__isnull=False).exists():
+    if membership.two_step_on:
         return None
     return {
         "workspace": membership.workspace.name,

@@ -8,6 +8,7 @@ Refusals of the second step keep the keys and sentences of the web, from
 
 import math
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils import timezone
 
@@ -96,6 +97,8 @@ def _as_api_error(exc, request) -> ApiError | None:
         return exc
     if isinstance(exc, TwoStepError):
         return from_two_step_error(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return ApiError("body_too_large", status_code=413)
     if isinstance(exc, Http404 | exceptions.NotFound):
         return ApiError("not_found", status_code=404)
     if isinstance(exc, exceptions.ValidationError):

@@ -231,6 +231,17 @@ def test_endpoint_huge_body_is_refused(api, member, path):
     assert response.json()["error"] == "body_too_large"
 
 
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_endpoint_body_over_django_upload_limit_is_refused(api, member, settings, path):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    raw = json.dumps({"email": member.email, "password": "x" * 5000})
+
+    response = api.post(path, raw=raw)
+
+    assert response.status_code == 413
+    assert response.json()["error"] == "body_too_large"
+
+
 @pytest.mark.parametrize(
     "fields",
     [

@@ -126,6 +126,8 @@ def test_enable_confirm_bad_code_changes_nothing(
 
     assert response.status_code == 200
     assert error_code(response, form="enable_form") == key
+    # A wrong code still costs a try: refusing must not roll the try back.
+    assert EmailCode.objects.get(user=user).attempts == (key == "code_wrong")
     assert not _two_step_on(user)
     assert not BackupCode.objects.filter(user=user).exists()
     assert other.get("/settings/profile/").status_code == 200
@@ -225,6 +227,8 @@ def test_disable_with_wrong_code_changes_nothing(verified_client, user, mailoutb
     response = verified_client.post(DISABLE, {"code": wrong, "confirm": ""})
 
     assert error_code(response, form="disable_form") == "code_wrong"
+    assert EmailCode.objects.get(purpose="disable").attempts == 1
+    assert TwoStep.objects.get(user=user).failed_attempts == 1
     assert _two_step_on(user)
     assert BackupCode.objects.filter(user=user).count() == 10
 

@@ -276,6 +276,8 @@ def test_second_step_passed_rotates_the_session_key(pending_client, mailoutbox):
         "/\\evil.example",
         "\\\\evil.example",
         " //evil.example",
+        "/\t/evil.example",
+        "http:///evil.example",
     ],
 )
 def test_second_step_passed_ignores_a_next_pointing_elsewhere(

@@ -17,15 +17,16 @@ def workspace_zone(workspace):
         return zoneinfo.ZoneInfo("UTC")
 
 
-def send_member_email(*, user, workspace, event, request=None, **context):
+def send_member_email(*, user, workspace, event, base_url=None, **context):
     """Render `workspace/email/<event>_{subject,body}.txt` and queue it.
 
     Dates render in the workspace's time zone, as the notice shows them.
+    Links start with `base_url`, the site the change was made on, when known.
     """
     context = {
         "user": user,
         "workspace": workspace,
-        "security_url": site_url(request) + reverse("security:show_security"),
+        "security_url": (base_url or site_url()) + reverse("security:show_security"),
         **context,
     }
     with timezone.override(workspace_zone(workspace)):

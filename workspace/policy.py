@@ -15,6 +15,7 @@ from django.utils import timezone
 from security import email_codes
 from security.errors import TwoStepError
 from security.events import Kind, record_event
+from security.mail import site_url
 from security.models import EmailCode
 from security.second_step import two_step_enabled
 from workspace.compliance import MAX_PERIOD_DAYS, MIN_PERIOD_DAYS
@@ -144,9 +145,10 @@ def enable_policy(*, membership, period, code, request=None) -> Workspace:
             compliance_period_days=days,
         )
         since = workspace.two_step_required_since.isoformat()
+        base_url = site_url(request)
         transaction.on_commit(
             lambda: notify_policy_enabled.enqueue(
-                workspace_id=workspace.pk, required_since=since
+                workspace_id=workspace.pk, required_since=since, base_url=base_url
             )
         )
 

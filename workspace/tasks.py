@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 @task
-def notify_policy_enabled(*, workspace_id, required_since):
+def notify_policy_enabled(*, workspace_id, required_since, base_url=None):
     """Email each member without two-step verification their deadline.
 
     Does nothing if the policy was turned off, or on again, since it was
@@ -38,6 +38,7 @@ def notify_policy_enabled(*, workspace_id, required_since):
             user=member.user,
             workspace=workspace,
             event="policy_enabled",
+            base_url=base_url,
             deadline=deadline_for(workspace=workspace, joined_at=member.joined_at),
         )
         sent += 1

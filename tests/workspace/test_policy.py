@@ -156,6 +156,7 @@ def test_enable_policy_emails_each_member_without_two_step_their_deadline(
     assert [m.to for m in notices] == [["early@example.com"]]
     # 3 days after 09:00 UTC on 2 March, in Kiritimati (UTC+14).
     assert "5 March 2026, 23:00 (Pacific/Kiritimati)" in notices[0].body
+    assert "http://testserver/settings/security/" in notices[0].body
 
 
 def test_enable_policy_code_made_for_turning_off_does_not_work(

@@ -4,7 +4,7 @@ from django.test import Client
 
 from accounts.models import User
 from security.models import UserSession
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, enable_two_step_unchecked
 from workspace.models import Membership
 
 NEW_PASSWORD = "an entirely new passphrase 71"
@@ -130,3 +130,19 @@ def test_password_reset_for_unknown_address_sends_nothing(client, db, mailoutbox
 
     assert response.status_code == 302
     assert mailoutbox == []
+
+
+def test_password_reset_does_not_skip_the_second_step(client, user, mailoutbox):
+    enable_two_step_unchecked(user)
+    client.post("/password-reset/", {"email": user.email})
+    form_page = client.get(_reset_link(mailoutbox), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    client.post("/sign-in/", {"username": user.email, "password": NEW_PASSWORD})
+
+    response = client.get("/settings/profile/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/verify/")

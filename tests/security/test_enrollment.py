@@ -80,6 +80,7 @@ def test_enable_confirm_emails_a_confirmation_without_any_code(
     assert not SIX_DIGITS.search(message.body)
     assert not any(shown in message.body for shown in response.context["codes"])
     assert "If this was not you" in message.body
+    assert "When: " in message.body
     assert SecurityEvent.objects.filter(user=user, kind="two_step_enabled").exists()
 
 

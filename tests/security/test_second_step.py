@@ -211,21 +211,3 @@ def test_verify_when_not_pending_goes_on(verified_client):
 
     assert response.status_code == 302
     assert response["Location"] == "/settings/profile/"
-
-
-def test_password_reset_does_not_skip_the_second_step(client, user, mailoutbox):
-    enable_two_step_unchecked(user)
-    client.post("/password-reset/", {"email": user.email})
-    link = re.search(r"http://testserver(/\S+/)", mailoutbox[-1].body).group(1)
-    form_page = client.get(link, follow=True)
-    new_password = "an entirely new passphrase 71"
-    client.post(
-        form_page.redirect_chain[-1][0],
-        {"new_password1": new_password, "new_password2": new_password},
-    )
-
-    client.post("/sign-in/", {"username": user.email, "password": new_password})
-
-    response = client.get("/settings/profile/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(VERIFY)

@@ -1,6 +1,7 @@
 """Reads for the workspace pages, each a fixed number of queries."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Q
@@ -140,12 +141,39 @@ def members_page(*, workspace, status=None, search="", page=1, now=None):
     }
 
 
+class ExportRow(NamedTuple):
+    name: str
+    email: str
+    role: str
+    joined_at: datetime
+    last_login: datetime | None
+    status: Status
+    moment: datetime | None
+
+
 def member_export(*, workspace, status=None, search="", now=None):
-    """Every filtered member with their status, read in chunks."""
+    """Every filtered member with their status, read in chunks as tuples."""
     now = now or timezone.now()
-    rows = members(workspace=workspace, status=status, search=search, now=now)
-    for member in rows.iterator(chunk_size=2000):
-        yield with_status(member, workspace=workspace, now=now)
+    roles = dict(Membership.Role.choices)
+    rows = members(
+        workspace=workspace, status=status, search=search, now=now
+    ).values_list(
+        "user__name",
+        "user__email",
+        "role",
+        "joined_at",
+        "user__last_login",
+        "two_step_since",
+    )
+    for name, email, role, joined_at, last_login, since in rows.iterator(
+        chunk_size=2000
+    ):
+        two_step, moment = two_step_status(
+            workspace=workspace, joined_at=joined_at, enabled_at=since, now=now
+        )
+        yield ExportRow(
+            name, email, roles[role], joined_at, last_login, two_step, moment
+        )
 
 
 def two_step_notice(*, user, memberships, now=None):

@@ -8,6 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.urls import URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
 from django.utils.regex_helper import normalize
 
 import pytest
@@ -17,6 +18,7 @@ from security.access import Stage, is_open_during
 from security.models import EmailCode
 from tests.factories import (
     PASSWORD,
+    MembershipFactory,
     UserFactory,
     enable_two_step_unchecked,
     last_emailed_code,
@@ -392,3 +394,49 @@ def test_pending_session_holds_no_password_and_no_code(pending_client, mailoutbo
         "security.signed_in_at",
         "security.session_ref",
     }
+
+
+OPEN_DURING_SETUP = {
+    "security:set_up_two_step",
+    "accounts:sign_out",
+    "devtools:show_outbox",
+}
+
+
+def test_walk_web_pages_marked_open_for_set_up_are_exactly_the_set_up_ones():
+    marked = {
+        name
+        for path, name, entry in ALL_PATTERNS
+        if not _is_api(path) and is_open_during(entry.callback, Stage.SETUP)
+    }
+
+    assert marked == OPEN_DURING_SETUP
+
+
+def test_middleware_past_mandatory_deadline_sends_every_page_to_set_up(
+    client, user, sign_in
+):
+    long_ago = timezone.now() - timedelta(days=5)
+    MembershipFactory(
+        user=user,
+        joined_at=long_ago,
+        workspace__two_step_required_since=long_ago,
+        workspace__compliance_period_days=1,
+    )
+    sign_in(user)
+    closed = [
+        path
+        for path, name, entry in ALL_PATTERNS
+        if name not in OPEN_DURING_SETUP
+        and not (_is_api(path) and is_open_during(entry.callback, Stage.SETUP))
+    ]
+
+    let_through = []
+    for path in closed:
+        response = client.get(path)
+        if not response.get("Location", "").startswith("/settings/security/set-up/"):
+            let_through.append((path, response.status_code))
+
+    assert len(closed) > 50
+    assert let_through == []
+    assert client.get("/settings/security/set-up/").status_code == 200

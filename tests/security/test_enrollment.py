@@ -318,3 +318,25 @@ def test_two_step_whole_life_logs_no_code_and_no_password(client, caplog, mailou
         assert secret.replace("-", "") not in logged
         assert secret not in sql
         assert secret not in audit
+
+
+def test_disable_without_a_password_on_the_account_asks_to_set_one(
+    client, user, mailoutbox
+):
+    enable_two_step_unchecked(user)
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    session = client.session
+    session[second_step.PASSED] = True
+    session.save()
+
+    page = client.get(SECURITY)
+    response = client.post(DISABLE, {"send": "", "password": "anything at all"})
+
+    assert "Set a password first" in page.content.decode()
+    assert error_code(response, field="password", form="password_form") == (
+        "password_not_set"
+    )
+    assert mailoutbox == []
+    assert _two_step_on(user)

@@ -67,7 +67,7 @@ def _populate(size):
     now = timezone.now()
     # One hash for everyone: hashing 100,000 passwords would measure Argon2.
     password = make_password("benchmark passphrase")
-    workspace = Workspace.objects.create(name=f"Bench {size}", time_zone="Asia/Tokyo")
+    workspace = Workspace.objects.create(name=f"Bench {size:,}", time_zone="Asia/Tokyo")
     admin = User.objects.create(email="admin@bench.test", password=password)
     TwoStep.objects.create(user=admin, enabled_at=now)
     Membership.objects.create(

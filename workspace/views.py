@@ -1,5 +1,3 @@
-import csv
-import io
 from functools import wraps
 
 from django.contrib import messages
@@ -25,6 +23,7 @@ from workspace.compliance import Status
 from workspace.conf import workspace_settings
 from workspace.errors import WorkspaceError
 from workspace.errors import render as render_error
+from workspace.export import member_csv
 from workspace.forms import (
     EnablePolicyForm,
     InviteForm,
@@ -259,70 +258,17 @@ def list_members(request, membership):
     return _members_page(request, membership)
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _csv_lines(rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for values in rows:
-        writer.writerow([_csv_cell(value) for value in values])
-    return buffer.getvalue()
-
-
-def _local(moment, zone) -> str:
-    return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def _export_lines(membership, filters, *, rows_per_chunk=1000):
-    workspace = membership.workspace
-    zone = workspace_zone(workspace)
-    yield _csv_lines(
-        [
-            [
-                "Name",
-                "Email",
-                "Role",
-                f"Joined ({workspace.time_zone})",
-                f"Last sign-in ({workspace.time_zone})",
-                "Two-step verification",
-                f"Active since or deadline ({workspace.time_zone})",
-            ]
-        ]
-    )
-    chunk = []
-    for row in selectors.member_export(
-        workspace=workspace, status=filters["status"] or None, search=filters["search"]
-    ):
-        chunk.append(
-            [
-                row.name,
-                row.email,
-                row.role,
-                _local(row.joined_at, zone),
-                _local(row.last_login, zone),
-                row.status.label,
-                _local(row.moment, zone),
-            ]
-        )
-        if len(chunk) == rows_per_chunk:
-            yield _csv_lines(chunk)
-            chunk = []
-    if chunk:
-        yield _csv_lines(chunk)
-
-
 @never_cache
 @admin_only
 def export_members(request, membership):
     filters = _filters(request)
     response = StreamingHttpResponse(
-        _export_lines(membership, filters), content_type="text/csv; charset=utf-8"
+        member_csv(
+            workspace=membership.workspace,
+            status=filters["status"] or None,
+            search=filters["search"],
+        ),
+        content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = (

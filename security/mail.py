@@ -11,12 +11,11 @@ from kommo2fa.mail import send_email
 from kommo2fa.request_info import client_ip, describe_browser, user_agent
 
 
-def _local_time(user, when):
+def _zone_of(user):
     try:
-        zone = zoneinfo.ZoneInfo(user.time_zone)
+        return zoneinfo.ZoneInfo(user.time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.localtime(when, zone)
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def site_url(request=None) -> str:
@@ -27,7 +26,8 @@ def site_url(request=None) -> str:
 
 def send_security_email(*, user, event, request=None, to=None, **context):
     """Render `security/email/<event>_{subject,body}.txt` and queue it."""
-    when = _local_time(user, timezone.now())
+    zone = _zone_of(user)
+    when = timezone.localtime(timezone.now(), zone)
     base = site_url(request)
     context = {
         "user": user,
@@ -38,8 +38,11 @@ def send_security_email(*, user, event, request=None, to=None, **context):
         "reset_url": base + reverse("accounts:reset_password"),
         **context,
     }
-    subject = render_to_string(f"security/email/{event}_subject.txt", context)
-    body = render_to_string(f"security/email/{event}_body.txt", context)
+    # Templates show datetimes in the active time zone, which is the
+    # requester's or UTC, not necessarily the recipient's.
+    with timezone.override(zone):
+        subject = render_to_string(f"security/email/{event}_subject.txt", context)
+        body = render_to_string(f"security/email/{event}_body.txt", context)
     send_email(to=to or user.email, subject=subject, body=body, user_id=user.pk)
 
 

@@ -20,7 +20,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.forms import SignupForm
 
-from accounts.models import normalize_email, time_zone_choices
+from accounts.models import User, normalize_email, time_zone_choices
 from security.events import Kind, record_event
 from security.mail import send_security_email
 from security.second_step import two_step_enabled
@@ -95,6 +95,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         create_workspace(name=workspace_name, owner=user, time_zone=user.time_zone)
         logger.info("User %s signed up through %s", user.pk, sociallogin.provider.id)
         return user
+
+    def authenticate_by_email(self, sociallogin):
+        """The account whose address is, now, one the provider verified.
+
+        Only the user's own address counts, not allauth's record of
+        addresses, which can still hold one the user has since changed.
+        """
+        for address in sociallogin.email_addresses:
+            if not address.verified:
+                continue
+            if not self.can_authenticate_by_email(sociallogin, address.email):
+                continue
+            user = User.objects.filter(email=normalize_email(address.email)).first()
+            if user is not None:
+                return user, address.email
+        return None
 
     def pre_social_login(self, request, sociallogin):
         if _matched_by_email(sociallogin):

@@ -95,7 +95,7 @@ def _challenge(*, request, user, device_name) -> Challenge:
 def _live_challenge(value, *, for_update=False) -> SignInChallenge:
     rows = SignInChallenge.objects.select_related("user")
     if for_update:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))
     row = rows.filter(
         challenge_hash=hash_secret(value),
         used_at__isnull=True,

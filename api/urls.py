@@ -8,10 +8,10 @@ from security.access import ALL_STAGES, open_during
 app_name = "api"
 
 urlpatterns = [
-    path("api/v1/auth/login", views.LoginView.as_view(), name="login"),
-    path("api/v1/auth/verify", views.VerifyView.as_view(), name="verify"),
-    path("api/v1/auth/resend", views.ResendView.as_view(), name="resend"),
-    path("api/v1/auth/logout", views.LogoutView.as_view(), name="logout"),
+    path("api/v1/auth/login", views.LoginView.as_view(), name="sign_in"),
+    path("api/v1/auth/verify", views.VerifyView.as_view(), name="verify_sign_in"),
+    path("api/v1/auth/resend", views.ResendView.as_view(), name="resend_code"),
+    path("api/v1/auth/logout", views.LogoutView.as_view(), name="sign_out"),
     path("api/v1/me", views.MeView.as_view(), name="show_me"),
     path("api/v1/me/two-step", views.TwoStepView.as_view(), name="change_two_step"),
     path(

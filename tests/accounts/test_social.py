@@ -240,6 +240,20 @@ def test_unverified_provider_address_does_not_link_existing_user(client, provide
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_address_the_user_changed_away_from_signs_nobody_in(client, providers):
+    providers.google_profile = _google("old@example.com", sub="1")
+    sign_in_with(client, "google")
+    client.post("/sign-out/")
+    User.objects.filter(email="old@example.com").update(email="new@example.com")
+    providers.google_profile = _google("old@example.com", sub="2")
+
+    response = sign_in_with(client, "google")
+
+    assert "_auth_user_id" not in client.session
+    assert response["Location"] == "/accounts/3rdparty/signup/"
+    assert not SocialAccount.objects.filter(uid="2").exists()
+
+
 def test_sign_up_form_when_provider_gives_no_email(client, providers):
     providers.github_profile = {"id": 9, "login": "grace", "name": "Grace Hopper"}
     providers.github_emails = []

@@ -195,16 +195,16 @@ def test_code_with_spaces_is_accepted(emailed_kind, code_request):
     assert EmailCode.objects.get(purpose=emailed_kind.name).status == "used"
 
 
-@pytest.mark.parametrize("typed", ["12345", "1234567", "12a456", "abcdef", ""])
-def test_code_in_wrong_format_is_refused_without_a_try(
-    emailed_kind, code_request, typed
-):
+def test_code_in_wrong_format_is_refused_without_a_try(emailed_kind, code_request):
     emailed_kind.set_up(code_request)
     emailed_kind.issue(code_request)
 
-    error = _refusal(emailed_kind, code_request, typed)
+    keys = [
+        _refusal(emailed_kind, code_request, typed).code
+        for typed in ["12345", "1234567", "12a456", "abcdef", ""]
+    ]
 
-    assert error.code == "code_format"
+    assert keys == ["code_format"] * 5
     assert EmailCode.objects.get(purpose=emailed_kind.name).attempts == 0
 
 

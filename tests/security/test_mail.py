@@ -6,6 +6,7 @@ import pytest
 from freezegun import freeze_time
 
 from security.mail import mask_email, send_security_email
+from tests.factories import UserFactory
 from tests.security.conftest import IP
 
 EMAIL_DIR = Path(settings.BASE_DIR) / "templates" / "security" / "email"
@@ -15,15 +16,34 @@ EVENTS = sorted(
 # Emails that go to an address not yet the account's, for confirming it.
 NOT_YOU_ELSEWHERE = {"confirm_email"}
 
+# Rendering needs no saved rows; the plain marker spares the flush.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user():
+    return UserFactory.build(pk=7, email="dana@example.com")
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """`send_security_email`, with the email leaving as on a real commit."""
+
+    def send_now(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_security_email(**kwargs)
+
+    return send_now
+
 
 @pytest.mark.parametrize("event", EVENTS)
 def test_send_security_email_says_when_where_and_what_if_not_you(
-    make_request, user, mailoutbox, event
+    make_request, user, send, mailoutbox, event
 ):
     user.time_zone = "Europe/Berlin"
 
     with freeze_time("2026-03-02 09:00:00"):
-        send_security_email(
+        send(
             user=user,
             event=event,
             request=make_request(user),
@@ -45,11 +65,9 @@ def test_send_security_email_says_when_where_and_what_if_not_you(
 
 @pytest.mark.parametrize("event", [e for e in EVENTS if not e.startswith("code_")])
 def test_send_security_email_other_than_a_code_holds_no_code(
-    make_request, user, mailoutbox, event
+    make_request, user, send, mailoutbox, event
 ):
-    send_security_email(
-        user=user, event=event, request=make_request(user), code="123456"
-    )
+    send(user=user, event=event, request=make_request(user), code="123456")
 
     assert "123456" not in mailoutbox[-1].body
 

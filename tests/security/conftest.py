@@ -6,7 +6,6 @@ from django.test import Client, RequestFactory
 
 import pytest
 
-from security import second_step
 from tests.factories import PASSWORD, enable_two_step_unchecked, last_emailed_code
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
@@ -24,15 +23,6 @@ def make_request():
         return request
 
     return build
-
-
-@pytest.fixture
-def pending_request(make_request, user):
-    """A request of `user`, 2FA on, whose sign-in waits for the second step."""
-    enable_two_step_unchecked(user)
-    request = make_request(user)
-    second_step.begin_sign_in(request=request, user=user)
-    return request
 
 
 @pytest.fixture

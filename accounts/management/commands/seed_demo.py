@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 workspace=admin.memberships.get().workspace, user=member
             )
             self.stdout.write("Created the demo workspace.")
-        if not Workspace.objects.filter(name=LARGE_WORKSPACE).exists():
+        if not User.objects.filter(email=OWNER_EMAIL).exists():
             self._create_large_workspace()
             self.stdout.write(f"Created {LARGE_WORKSPACE}.")
         self._describe()
@@ -78,8 +78,8 @@ class Command(BaseCommand):
         workspace.compliance_period_days = PERIOD_DAYS
         workspace.save()
 
-        demo = Workspace.objects.get(memberships__user__email=ADMIN_EMAIL)
         ada = User.objects.get(email=ADMIN_EMAIL)
+        demo = ada.memberships.order_by("joined_at", "pk").first().workspace
         Membership.objects.create(
             workspace=workspace, user=ada, role=Membership.Role.ADMIN
         )

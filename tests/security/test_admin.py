@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import reverse
 
+import pytest
+
 from security import email_codes
 from security.models import BackupCode, EmailCode
 from tests.factories import (
@@ -9,6 +11,9 @@ from tests.factories import (
     enable_two_step_unchecked,
     last_emailed_code,
 )
+
+# Rolled back, not flushed: see `commits_as_in_production`.
+pytestmark = pytest.mark.django_db
 
 
 def test_admin_pages_show_no_code_and_no_code_hash(client, user, mailoutbox):

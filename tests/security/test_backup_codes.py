@@ -10,6 +10,9 @@ from security.errors import TwoStepError
 from security.models import BackupCode, TwoStep
 from tests.factories import enable_two_step_unchecked
 
+# Rolled back, not flushed: see `commits_as_in_production`.
+pytestmark = pytest.mark.django_db
+
 GROUPED = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 
 
@@ -28,7 +31,6 @@ def test_replace_codes_makes_ten_distinct_codes_in_groups(user):
     assert BackupCode.objects.filter(user=user, used_at=None).count() == 10
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 def test_replace_codes_each_carries_at_least_64_bits():
     bits = backup_codes.LENGTH * math.log2(len(set(backup_codes.ALPHABET)))
 
@@ -49,7 +51,6 @@ def test_replace_codes_stores_only_salted_hashes(user):
     assert len(salts) == 10
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 def test_replace_codes_hash_is_cheap_enough_for_ten_checks():
     # 80 random bits need no stretching; a low count keeps ten checks far
     # under 50 ms (scripts/benchmark_codes.py prints the figures).

@@ -19,6 +19,9 @@ from security.errors import TwoStepError
 from security.models import BackupCode, EmailCode, TwoStep
 from tests.factories import PASSWORD, enable_two_step_unchecked, last_emailed_code
 
+# Rolled back, not flushed: see `commits_as_in_production`.
+pytestmark = pytest.mark.django_db
+
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LIFETIME = timedelta(minutes=10)
 SECOND = timedelta(seconds=1)

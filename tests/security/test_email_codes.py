@@ -10,6 +10,9 @@ from security.errors import TwoStepError
 from security.models import EmailCode, TwoStep
 from tests.factories import last_emailed_code
 
+# Rolled back, not flushed: see `commits_as_in_production`.
+pytestmark = pytest.mark.django_db
+
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 WAIT = timedelta(seconds=60)
@@ -230,7 +233,6 @@ def test_live_code_after_five_tries_is_none(user, mailoutbox):
     assert email_codes.live_code(user=user, purpose=SIGN_IN) is None
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [("123456", "123456"), ("123 456", "123456"), (" 12 34 56\n", "123456")],
@@ -239,7 +241,6 @@ def test_normalize_code_with_spaces_keeps_the_digits(typed, expected):
     assert email_codes.normalize_code(typed) == expected
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 @pytest.mark.parametrize("typed", ["12345", "1234567", "12345a", "abc def", "", None])
 def test_normalize_code_letters_or_wrong_length_is_refused(typed):
     with pytest.raises(TwoStepError) as refused:
@@ -248,7 +249,6 @@ def test_normalize_code_letters_or_wrong_length_is_refused(typed):
     assert refused.value.code == "code_format"
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 def test_normalize_code_other_script_digits_is_refused():
     with pytest.raises(TwoStepError) as refused:
         email_codes.normalize_code("١٢٣٤٥٦")

@@ -20,6 +20,9 @@ from tests.factories import (
 )
 from tests.security.pages import error_code
 
+# Rolled back, not flushed: see `commits_as_in_production`.
+pytestmark = pytest.mark.django_db
+
 ENABLE = "/settings/security/enable/"
 DISABLE = "/settings/security/disable/"
 SECURITY = "/settings/security/"

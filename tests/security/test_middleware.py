@@ -24,6 +24,9 @@ from tests.factories import (
     last_emailed_code,
 )
 
+# Rolled back, not flushed: see `commits_as_in_production`.
+pytestmark = pytest.mark.django_db
+
 VERIFY = "/sign-in/verify/"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PENDING_LIFETIME = timedelta(minutes=10)
@@ -114,7 +117,6 @@ def _held_at_second_step(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(VERIFY)
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 def test_walk_finds_every_part_of_the_project():
     names = {name for _, name, _ in ALL_PATTERNS}
 
@@ -130,7 +132,6 @@ def test_walk_finds_every_part_of_the_project():
     assert OPEN_DURING_SECOND_STEP <= names
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 def test_walk_samples_resolve_to_their_own_pattern():
     unresolved = []
     for path, name, entry in ALL_PATTERNS:
@@ -144,7 +145,6 @@ def test_walk_samples_resolve_to_their_own_pattern():
     )
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 def test_walk_web_pages_marked_open_are_exactly_the_second_step_ones():
     marked = {
         name
@@ -155,7 +155,6 @@ def test_walk_web_pages_marked_open_are_exactly_the_second_step_ones():
     assert marked == OPEN_DURING_SECOND_STEP
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 def test_walk_api_views_open_at_second_step_ignore_the_session():
     for path, _, entry in ALL_PATTERNS:
         view_class = getattr(entry.callback, "cls", None)
@@ -407,7 +406,6 @@ OPEN_DURING_SETUP = {
 }
 
 
-@pytest.mark.django_db  # no database work: spare it the flush
 def test_walk_web_pages_marked_open_for_set_up_are_exactly_the_set_up_ones():
     marked = {
         name

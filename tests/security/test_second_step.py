@@ -3,11 +3,15 @@ from datetime import UTC, datetime, timedelta
 
 from django.test import Client
 
+import pytest
 from freezegun import freeze_time
 
 from security.models import BackupCode, EmailCode, SecurityEvent, TwoStep
 from tests.factories import PASSWORD, enable_two_step_unchecked, last_emailed_code
 from tests.security.pages import error_code
+
+# Rolled back, not flushed: see `commits_as_in_production`.
+pytestmark = pytest.mark.django_db
 
 VERIFY = "/sign-in/verify/"
 BACKUP = "/sign-in/backup-code/"

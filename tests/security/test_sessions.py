@@ -1,7 +1,12 @@
 from django.test import Client
 
+import pytest
+
 from security.models import UserSession
 from tests.factories import PASSWORD, UserFactory
+
+# Rolled back, not flushed: see `commits_as_in_production`.
+pytestmark = pytest.mark.django_db
 
 
 def _row_of(client) -> UserSession:

@@ -111,6 +111,7 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", "Changed the password"
         PASSWORD_RESET = "password_reset", "Reset the password"
         EMAIL_CHANGED = "email_changed", "Changed the email address"
+        WORKSPACE_UPDATED = "workspace_updated", "Changed workspace settings"
         POLICY_ENABLED = "policy_enabled", "Made two-step verification mandatory"
         POLICY_DISABLED = "policy_disabled", "Made two-step verification optional"
         MEMBER_INVITED = "member_invited", "Invited a member"

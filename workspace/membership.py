@@ -23,10 +23,25 @@ def create_workspace(*, name, owner, time_zone="UTC") -> Workspace:
     return workspace
 
 
-def update_workspace(*, workspace, name, time_zone) -> Workspace:
-    workspace.name = name
-    workspace.time_zone = time_zone
-    workspace.save(update_fields=["name", "time_zone"])
+def update_workspace(*, workspace, name, time_zone, actor, request=None) -> Workspace:
+    with transaction.atomic():
+        before = Workspace.objects.values("name", "time_zone").get(pk=workspace.pk)
+        workspace.name = name
+        workspace.time_zone = time_zone
+        workspace.save(update_fields=["name", "time_zone"])
+        changed = {
+            field: {"before": before[field], "after": value}
+            for field, value in (("name", name), ("time_zone", time_zone))
+            if before[field] != value
+        }
+        if changed:
+            record_event(
+                kind=Kind.WORKSPACE_UPDATED,
+                actor=actor,
+                workspace=workspace,
+                request=request,
+                **changed,
+            )
     return workspace
 
 

@@ -122,6 +122,8 @@ def edit_workspace(request, membership):
         workspace=membership.workspace,
         name=form.cleaned_data["name"],
         time_zone=form.cleaned_data["time_zone"],
+        actor=request.user,
+        request=request,
     )
     messages.success(request, "Workspace settings are saved.")
     return redirect("workspace:edit_workspace", membership.workspace_id)

@@ -141,3 +141,20 @@ def test_remove_member_removed_user_loses_access_to_pages(admin, workspace):
     remove_member(workspace=workspace, membership_id=target.pk, actor=admin)
 
     assert client.get(f"/workspaces/{workspace.pk}/members/").status_code == 404
+
+
+def test_update_workspace_records_what_changed(admin_client, admin, workspace):
+    workspace.time_zone = "UTC"
+    workspace.save()
+
+    response = admin_client.post(
+        f"/workspaces/{workspace.pk}/settings/",
+        {"name": workspace.name, "time_zone": "Pacific/Kiritimati"},
+    )
+
+    assert response.status_code == 302
+    event = SecurityEvent.objects.get(kind="workspace_updated")
+    assert (event.actor, event.workspace) == (admin, workspace)
+    assert event.details == {
+        "time_zone": {"before": "UTC", "after": "Pacific/Kiritimati"}
+    }

@@ -163,4 +163,6 @@ def resend_code(*, request, challenge) -> int:
         )
     except TwoStepError as error:
         raise from_two_step_error(error) from None
-    return email_codes.resend_available_in(user=row.user, purpose=Purpose.SIGN_IN)
+    return email_codes.resend_available_in(
+        user=row.user, purpose=Purpose.SIGN_IN, binding=row.code_binding
+    )

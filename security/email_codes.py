@@ -56,12 +56,16 @@ def _seconds_until(moment, now) -> int:
     return max(1, math.ceil((moment - now).total_seconds()))
 
 
-def resend_available_in(*, user, purpose) -> int:
-    """Seconds until another code of `purpose` may be sent; 0 when now."""
+def resend_available_in(*, user, purpose, binding="") -> int:
+    """Seconds until another code of `purpose` may be sent; 0 when now.
+
+    The wait is per binding: a new sign-in, which needs the password again,
+    gets its code at once; resending within one sign-in waits.
+    """
     conf = two_step_settings()
     now = timezone.now()
     latest = (
-        EmailCode.objects.filter(user=user, purpose=purpose)
+        EmailCode.objects.filter(user=user, purpose=purpose, binding=binding)
         .order_by("-created_at")
         .values_list("created_at", flat=True)
         .first()
@@ -88,9 +92,11 @@ def live_code(*, user, purpose, binding=""):
 
 
 def send_code(*, user, purpose, binding="", request=None, **mail_context):
-    """Make a new code of `purpose`, replacing older ones, and email it.
+    """Make a new code of `purpose` and `binding`, replacing the previous one
+    of both, and email it. Returns the masked address it went to.
 
-    Returns the masked address it went to.
+    The resend wait applies per binding; the cap on codes per window applies
+    to the purpose as a whole, so new sign-ins cannot flood a mailbox.
     """
     conf = two_step_settings()
     ensure_not_locked(user=user)
@@ -101,24 +107,25 @@ def send_code(*, user, purpose, binding="", request=None, **mail_context):
     with transaction.atomic():
         # One sender at a time per user, so the limits below hold under races.
         TwoStep.objects.select_for_update().filter(user=user).first()
-        recent = EmailCode.objects.filter(
-            user=user, purpose=purpose, created_at__gt=now - conf.EMAIL_CODE_WINDOW
-        ).order_by("created_at")
-        times = list(recent.values_list("created_at", flat=True))
-        if times and times[-1] + conf.EMAIL_CODE_RESEND_WAIT > now:
-            raise TwoStepError(
-                "resend_wait",
-                seconds=_seconds_until(times[-1] + conf.EMAIL_CODE_RESEND_WAIT, now),
+        wait = resend_available_in(user=user, purpose=purpose, binding=binding)
+        if wait:
+            raise TwoStepError("resend_wait", seconds=wait)
+        times = list(
+            EmailCode.objects.filter(
+                user=user, purpose=purpose, created_at__gt=now - conf.EMAIL_CODE_WINDOW
             )
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+        )
         if len(times) >= conf.EMAIL_CODE_MAX_PER_WINDOW:
             logger.warning("Code limit reached for user %s (%s)", user.pk, purpose)
             freed_at = times[-conf.EMAIL_CODE_MAX_PER_WINDOW] + conf.EMAIL_CODE_WINDOW
             raise TwoStepError(
                 "too_many_codes", minutes=math.ceil(_seconds_until(freed_at, now) / 60)
             )
-        EmailCode.objects.filter(user=user, purpose=purpose, status=Status.LIVE).update(
-            status=Status.REPLACED
-        )
+        EmailCode.objects.filter(
+            user=user, purpose=purpose, binding=binding, status=Status.LIVE
+        ).update(status=Status.REPLACED)
         EmailCode.objects.create(
             user=user,
             purpose=purpose,

@@ -79,7 +79,7 @@ def send_sign_in_code(request) -> str:
 
 def resend_available_in(request) -> int:
     return email_codes.resend_available_in(
-        user=request.user, purpose=EmailCode.Purpose.SIGN_IN
+        user=request.user, purpose=EmailCode.Purpose.SIGN_IN, binding=_binding(request)
     )
 
 

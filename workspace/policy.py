@@ -74,6 +74,7 @@ def resend_available_in(*, membership, turning_on) -> int:
     return email_codes.resend_available_in(
         user=membership.user,
         purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
+        binding=_binding(membership.workspace),
     )
 
 

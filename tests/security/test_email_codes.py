@@ -146,6 +146,36 @@ def test_send_code_limit_is_per_purpose(user, mailoutbox):
     assert len(mailoutbox) == 6
 
 
+def test_send_code_for_a_new_sign_in_does_not_wait_for_the_last(user, mailoutbox):
+    with freeze_time(T0) as clock:
+        email_codes.send_code(user=user, purpose=SIGN_IN, binding="first")
+        first = last_emailed_code()
+        clock.move_to(T0 + 5 * SECOND)
+
+        email_codes.send_code(user=user, purpose=SIGN_IN, binding="second")
+        second = last_emailed_code()
+        waits = [
+            email_codes.resend_available_in(user=user, purpose=SIGN_IN, binding=b)
+            for b in ("first", "second", "third")
+        ]
+
+    assert waits == [55, 60, 0]
+    email_codes.redeem_code(user=user, purpose=SIGN_IN, code=first, binding="first")
+    email_codes.redeem_code(user=user, purpose=SIGN_IN, code=second, binding="second")
+
+
+def test_send_code_cap_counts_every_sign_in_together(user, mailoutbox):
+    with freeze_time(T0):
+        for n in range(5):
+            email_codes.send_code(user=user, purpose=SIGN_IN, binding=f"sign-in-{n}")
+
+        with pytest.raises(TwoStepError) as refused:
+            email_codes.send_code(user=user, purpose=SIGN_IN, binding="sign-in-5")
+
+    assert refused.value.code == "too_many_codes"
+    assert len(mailoutbox) == 5
+
+
 def test_redeem_code_without_any_code_is_refused_as_missing(user):
     error = _refused(user=user, purpose=SIGN_IN, code="123456")
 

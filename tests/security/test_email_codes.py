@@ -159,9 +159,11 @@ def test_send_code_for_a_new_sign_in_does_not_wait_for_the_last(user, mailoutbox
             for b in ("first", "second", "third")
         ]
 
-    assert waits == [55, 60, 0]
-    email_codes.redeem_code(user=user, purpose=SIGN_IN, code=first, binding="first")
-    email_codes.redeem_code(user=user, purpose=SIGN_IN, code=second, binding="second")
+        assert waits == [55, 60, 0]
+        email_codes.redeem_code(user=user, purpose=SIGN_IN, code=first, binding="first")
+        email_codes.redeem_code(
+            user=user, purpose=SIGN_IN, code=second, binding="second"
+        )
 
 
 def test_send_code_cap_counts_every_sign_in_together(user, mailoutbox):

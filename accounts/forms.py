@@ -14,6 +14,7 @@ from kommo2fa.mail import send_email
 from kommo2fa.request_info import client_ip
 from security import email_codes
 from security.errors import TwoStepError
+from security.errors import render as render_two_step_error
 
 
 class SignUpForm(forms.Form):
@@ -139,15 +140,36 @@ class _CodeMixin:
 
 
 class ChangePasswordForm(_CodeMixin, PasswordChangeForm):
-    def __init__(self, user, *args, code_required=False, **kwargs):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_throttled": render_two_step_error("password_throttled"),
+    }
+
+    def __init__(self, user, *args, request=None, code_required=False, **kwargs):
+        self.request = request
         super().__init__(user, *args, **kwargs)
         self.add_code_field(code_required)
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        matches = throttle.password_matches(
+            user=self.user, password=password, request=self.request
+        )
+        if matches is None:
+            raise forms.ValidationError(
+                self.error_messages["password_throttled"], code="password_throttled"
+            )
+        if not matches:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return password
 
 
 class SetFirstPasswordForm(_CodeMixin, SetPasswordForm):
     """For accounts made through a social provider, which have no password."""
 
-    def __init__(self, user, *args, code_required=False, **kwargs):
+    def __init__(self, user, *args, request=None, code_required=False, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.add_code_field(code_required)
 
@@ -170,8 +192,9 @@ class ChangeEmailForm(_CodeMixin, forms.Form):
         ),
     }
 
-    def __init__(self, user, *args, code_required=False, **kwargs):
+    def __init__(self, user, *args, request=None, code_required=False, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
         self.add_code_field(code_required)
 
@@ -193,7 +216,14 @@ class ChangeEmailForm(_CodeMixin, forms.Form):
             raise forms.ValidationError(
                 self.error_messages["password_not_set"], code="password_not_set"
             )
-        if not self.user.check_password(password):
+        matches = throttle.password_matches(
+            user=self.user, password=password, request=self.request
+        )
+        if matches is None:
+            raise forms.ValidationError(
+                render_two_step_error("password_throttled"), code="password_throttled"
+            )
+        if not matches:
             raise forms.ValidationError(
                 self.error_messages["password_wrong"], code="password_wrong"
             )

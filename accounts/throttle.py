@@ -9,6 +9,8 @@ import logging
 
 from django.core.cache import cache
 
+from kommo2fa.request_info import client_ip
+
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES_PER_EMAIL = 10
@@ -51,3 +53,20 @@ def record_failure(*, email, ip) -> None:
 
 def record_success(*, email) -> None:
     cache.delete(_key("email", email))
+
+
+def password_matches(*, user, password, request) -> bool | None:
+    """Check a signed-in user's current password, counting wrong ones.
+
+    Wrong passwords count with those of the sign-in form, so a stolen
+    session cannot guess the password through a confirmation form either.
+    Returns None while the account is throttled, without checking.
+    """
+    ip = client_ip(request)
+    if retry_after(email=user.email, ip=ip):
+        return None
+    if user.check_password(password):
+        record_success(email=user.email)
+        return True
+    record_failure(email=user.email, ip=ip)
+    return False

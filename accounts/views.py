@@ -132,7 +132,9 @@ def change_password(request):
     if request.method == "POST" and "send" in request.POST:
         _send_change_code(request, Purpose.CHANGE_PASSWORD)
         return redirect("accounts:change_password")
-    form = form_class(user, request.POST or None, code_required=code_required)
+    form = form_class(
+        user, request.POST or None, request=request, code_required=code_required
+    )
     if request.method == "POST" and form.is_valid():
         try:
             credentials.change_password(
@@ -163,7 +165,7 @@ def change_email(request):
         _send_change_code(request, Purpose.CHANGE_EMAIL)
         return redirect("accounts:change_email")
     form = ChangeEmailForm(
-        request.user, request.POST or None, code_required=code_required
+        request.user, request.POST or None, request=request, code_required=code_required
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import throttle
 from security import backup_codes, email_codes, second_step, sessions
 from security.conf import two_step_settings
 from security.errors import TwoStepError
@@ -79,7 +80,10 @@ def confirm_password(*, request, password) -> None:
         raise TwoStepError("password_not_set")
     if not password:
         raise TwoStepError("password_required")
-    if not user.check_password(password):
+    matches = throttle.password_matches(user=user, password=password, request=request)
+    if matches is None:
+        raise TwoStepError("password_throttled")
+    if not matches:
         logger.info("Wrong password confirming a change for user %s", user.pk)
         raise TwoStepError("password_wrong")
     request.session[PASSWORD_CONFIRMED_AT] = timezone.now().isoformat()

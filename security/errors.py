@@ -33,6 +33,10 @@ MESSAGES = {
     "already_enabled": "Two-step verification is already on.",
     "already_disabled": "Two-step verification is already off.",
     "password_wrong": "That password is not right. Enter your current password.",
+    "password_throttled": (
+        "Too many wrong passwords. Wait 15 minutes and try again, or reset your "
+        "password."
+    ),
     "password_required": (
         "Enter your current password first: changes to two-step verification need it."
     ),

@@ -1,3 +1,5 @@
+from django.core.cache import cache
+
 import pytest
 
 from tests.factories import PASSWORD, UserFactory
@@ -12,6 +14,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no sign-in throttle counters from another."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,59 @@
+from django.test import RequestFactory
+
+from accounts import throttle
+from security.lockout import two_step_for
+from tests.factories import PASSWORD, enable_two_step_unchecked
+
+
+def _request():
+    return RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
+
+
+def test_password_matches_after_ten_wrong_is_throttled_even_when_right(user):
+    for _ in range(throttle.MAX_FAILURES_PER_EMAIL):
+        assert not throttle.password_matches(
+            user=user, password="wrong", request=_request()
+        )
+
+    result = throttle.password_matches(user=user, password=PASSWORD, request=_request())
+
+    assert result is None
+
+
+def test_password_matches_right_password_clears_the_count(user):
+    for _ in range(throttle.MAX_FAILURES_PER_EMAIL - 1):
+        throttle.password_matches(user=user, password="wrong", request=_request())
+
+    assert throttle.password_matches(user=user, password=PASSWORD, request=_request())
+    assert not throttle.password_matches(
+        user=user, password="wrong", request=_request()
+    )
+    assert throttle.password_matches(user=user, password=PASSWORD, request=_request())
+
+
+def test_disable_two_step_password_guessing_is_throttled(client, user, sign_in):
+    enable_two_step_unchecked(user)
+    client.force_login(user)
+    session = client.session
+    session["security.second_step_passed"] = True
+    session.save()
+
+    for _ in range(throttle.MAX_FAILURES_PER_EMAIL):
+        client.post("/settings/security/disable/", {"send": "1", "password": "x"})
+    response = client.post(
+        "/settings/security/disable/", {"send": "1", "password": PASSWORD}
+    )
+
+    errors = response.context["password_form"].errors.as_data()["password"]
+    assert errors[0].code == "password_throttled"
+    assert two_step_for(user).is_enabled
+
+
+def test_sign_in_after_confirmation_guessing_is_throttled_too(client, user):
+    for _ in range(throttle.MAX_FAILURES_PER_EMAIL):
+        throttle.password_matches(user=user, password="wrong", request=_request())
+
+    response = client.post("/sign-in/", {"username": user.email, "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["__all__"][0].code == "throttled"

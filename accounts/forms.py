@@ -103,6 +103,8 @@ class ResetPasswordForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        if not throttle.allow_reset_email(email=to_email):
+            return
         send_email(
             to=to_email,
             subject=render_to_string(subject_template_name, context),

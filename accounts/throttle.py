@@ -70,3 +70,25 @@ def password_matches(*, user, password, request) -> bool | None:
         return True
     record_failure(email=user.email, ip=ip)
     return False
+
+
+MAX_RESET_EMAILS = 3
+RESET_WINDOW_SECONDS = 60 * 60
+
+
+def allow_reset_email(*, email) -> bool:
+    """At most a few password-reset emails per address per hour.
+
+    Anyone can ask for a reset, so without this an address could be flooded.
+    """
+    key = _key("reset", email)
+    cache.add(key, 0, RESET_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, RESET_WINDOW_SECONDS)
+        count = 1
+    if count > MAX_RESET_EMAILS:
+        logger.warning("Password reset emails throttled for one address")
+        return False
+    return True

@@ -57,3 +57,13 @@ def test_sign_in_after_confirmation_guessing_is_throttled_too(client, user):
 
     assert response.status_code == 200
     assert response.context["form"].errors.as_data()["__all__"][0].code == "throttled"
+
+
+def test_reset_password_fourth_email_within_an_hour_is_not_sent(
+    client, user, mailoutbox
+):
+    for _ in range(throttle.MAX_RESET_EMAILS + 1):
+        response = client.post("/password-reset/", {"email": user.email})
+
+    assert response.status_code == 302
+    assert len(mailoutbox) == throttle.MAX_RESET_EMAILS

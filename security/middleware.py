@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.messages.storage import default_storage
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -69,16 +68,8 @@ class AccountSecurityMiddleware:
 
     def _sign_out_expired(self, request):
         logout(request)
-        response = redirect(settings.LOGIN_URL)
-        if hasattr(request, "_messages"):
-            messages.error(request, render("sign_in_expired"))
-            return response
-        # The message middleware comes after this one: it has not run for
-        # this request and never sees this response, so store the notice here.
-        storage = default_storage(request)
-        storage.add(messages.ERROR, render("sign_in_expired"))
-        storage.update(response)
-        return response
+        messages.error(request, render("sign_in_expired"))
+        return redirect(settings.LOGIN_URL)
 
     def _is_reachable(self, request, stage) -> bool:
         if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User, normalize_email
+from kommo2fa.errors import KeyedError
 from security import email_codes
 from security.events import Kind, record_event
 from security.lockout import two_step_for
@@ -27,8 +28,8 @@ EMAIL_CHANGE_SALT = "accounts.email_change"
 EMAIL_CHANGE_MAX_AGE = 60 * 60 * 24
 
 
-class EmailChangeError(Exception):
-    MESSAGES = {
+class EmailChangeError(KeyedError):
+    messages = {
         "link_invalid": (
             "This confirmation link is not valid. Ask for a new one in Profile "
             "settings."
@@ -44,10 +45,6 @@ class EmailChangeError(Exception):
             "Another account already uses this email address. Choose another one."
         ),
     }
-
-    def __init__(self, code):
-        self.code = code
-        super().__init__(self.MESSAGES[code])
 
 
 def needs_code(user) -> bool:

@@ -4,6 +4,8 @@ Views and forms raise `TwoStepError("code_wrong", attempts_left=3)`; the
 message is rendered from this table, and tests assert on the key.
 """
 
+from kommo2fa.errors import KeyedError
+
 MESSAGES = {
     "code_format": "Enter the 6-digit code from the email, digits only.",
     "code_missing": "There is no code to check yet. Press Send code to get one.",
@@ -55,39 +57,10 @@ MESSAGES = {
 }
 
 
-def _plural(value, spec):
-    singular, plural = spec.split(":")
-    return singular if value == 1 else plural
+class TwoStepError(KeyedError):
+    """A refusal of the security flows, keyed by its code."""
+
+    messages = MESSAGES
 
 
-def render(code: str, **params) -> str:
-    text = MESSAGES[code]
-    for name, value in params.items():
-        for spec in _plural_specs(text, name):
-            text = text.replace(f"{{{name}|{spec}}}", _plural(value, spec))
-        text = text.replace(f"{{{name}}}", str(value))
-    return text
-
-
-def _plural_specs(text, name):
-    marker = "{" + name + "|"
-    specs = []
-    start = text.find(marker)
-    while start != -1:
-        end = text.index("}", start)
-        specs.append(text[start + len(marker) : end])
-        start = text.find(marker, end)
-    return specs
-
-
-class TwoStepError(Exception):
-    """A refusal a person should read, with its key and parameters."""
-
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        super().__init__(render(code, **params))
-
-    @property
-    def message(self) -> str:
-        return str(self)
+render = TwoStepError.render

@@ -4,6 +4,8 @@ Operations raise `WorkspaceError("last_admin", workspace="Acme")`; the
 message is rendered from this table, and tests assert on the key.
 """
 
+from kommo2fa.errors import KeyedError
+
 MESSAGES = {
     "not_admin": (
         "Only admins of {workspace} can do this. Ask one of its admins for help."
@@ -46,18 +48,10 @@ MESSAGES = {
 }
 
 
-def render(code: str, **params) -> str:
-    return MESSAGES[code].format(**params)
+class WorkspaceError(KeyedError):
+    """A refusal of the workspace flows, keyed by its code."""
+
+    messages = MESSAGES
 
 
-class WorkspaceError(Exception):
-    """A refusal a person should read, with its key and parameters."""
-
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        super().__init__(render(code, **params))
-
-    @property
-    def message(self) -> str:
-        return str(self)
+render = WorkspaceError.render

@@ -32,7 +32,10 @@ MESSAGES = {
     ),
     "backup_code_wrong": "That backup code is not right, or it was already used.",
     "backup_code_used": "That backup code was already used. Try another one.",
-    "already_enabled": "Two-step verification is already on.",
+    "already_enabled": (
+        "Two-step verification is already on. If you did not save the backup "
+        "codes shown when it was turned on, turn it off and on again for a new set."
+    ),
     "already_disabled": "Two-step verification is already off.",
     "password_wrong": "That password is not right. Enter your current password.",
     "password_throttled": (

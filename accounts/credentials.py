@@ -11,6 +11,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User, normalize_email
 from kommo2fa.errors import KeyedError
@@ -86,13 +87,23 @@ def request_email_change(*, request, new_email, code=None) -> None:
             user=user, purpose=Purpose.CHANGE_EMAIL, code=code, request=request
         )
     token = signing.dumps(
-        {"user": user.pk, "from": user.email, "to": new_email}, salt=EMAIL_CHANGE_SALT
+        {
+            "user": user.pk,
+            "from": user.email,
+            "to": new_email,
+            "since": _stamp(user.email_changed_at),
+        },
+        salt=EMAIL_CHANGE_SALT,
     )
     link = site_url(request) + reverse("accounts:confirm_email", args=[token])
     send_security_email(
         user=user, event="confirm_email", request=request, to=new_email, link=link
     )
     logger.info("User %s asked to change their email address", user.pk)
+
+
+def _stamp(moment) -> str:
+    return moment.isoformat() if moment else ""
 
 
 def read_email_change(token) -> dict:
@@ -116,12 +127,15 @@ def confirm_email_change(*, request, token) -> User:
             .filter(pk=change["user"], email=change["from"])
             .first()
         )
-        if user is None:
+        # Any change of address since the link was made, including the one
+        # it made itself, ends it: an old link cannot take the address back.
+        if user is None or _stamp(user.email_changed_at) != change.get("since"):
             raise EmailChangeError("link_used")
         if User.objects.filter(email=change["to"]).exclude(pk=user.pk).exists():
             raise EmailChangeError("email_taken")
         user.email = change["to"]
-        user.save(update_fields=["email"])
+        user.email_changed_at = timezone.now()
+        user.save(update_fields=["email", "email_changed_at"])
         record_event(kind=Kind.EMAIL_CHANGED, user=user, request=request)
         send_security_email(
             user=user,

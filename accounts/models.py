@@ -48,6 +48,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Links that change the address carry this, so each works at most once.
+    email_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

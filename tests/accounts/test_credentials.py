@@ -214,3 +214,41 @@ def test_change_email_with_two_step_needs_a_code(two_step_client, user, mailoutb
 
     assert response.status_code == 302
     assert mailoutbox[-1].to == ["next@example.com"]
+
+
+def test_change_email_old_link_cannot_take_the_address_back(
+    client, user, sign_in, mailoutbox
+):
+    sign_in(user)
+    original = user.email
+    client.post(
+        "/settings/email/", {"email": "moved@example.com", "password": PASSWORD}
+    )
+    first_link = _confirmation_link()
+    client.post(first_link)
+    client.post("/settings/email/", {"email": original, "password": PASSWORD})
+    client.post(_confirmation_link())
+
+    response = client.post(first_link)
+
+    assert response.status_code == 400
+    assert response.context["error"].code == "link_used"
+    user.refresh_from_db()
+    assert user.email == original
+
+
+def test_change_email_second_pending_link_dies_with_the_first_use(
+    client, user, sign_in, mailoutbox
+):
+    sign_in(user)
+    client.post("/settings/email/", {"email": "one@example.com", "password": PASSWORD})
+    first_link = _confirmation_link()
+    client.post("/settings/email/", {"email": "two@example.com", "password": PASSWORD})
+    second_link = _confirmation_link()
+    client.post(second_link)
+
+    response = client.post(first_link)
+
+    assert response.context["error"].code == "link_used"
+    user.refresh_from_db()
+    assert user.email == "two@example.com"

@@ -1,5 +1,17 @@
 // Small, optional enhancements: every page works without them.
 document.addEventListener("DOMContentLoaded", () => {
+  // A double click sends a form once: a second Confirm would answer "already
+  // on" in place of the page that shows the backup codes.
+  document.querySelectorAll("form[method=post]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.submitted) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.submitted = "yes";
+    });
+  });
+
   // A visible wait before a code can be sent again.
   document.querySelectorAll("[data-wait-seconds]").forEach((button) => {
     let left = parseInt(button.dataset.waitSeconds, 10);

@@ -48,3 +48,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.querySelector("[data-print-codes]")?.addEventListener("click", () => window.print());
 });
+
+// A page restored with the Back button can be submitted again.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form").forEach((form) => delete form.dataset.submitted);
+});

@@ -169,6 +169,20 @@ def redeem_code(*, user, purpose, code, binding="", request=None) -> None:
         raise TwoStepError("code_expired")
     if current.attempts >= conf.EMAIL_CODE_MAX_ATTEMPTS:
         raise TwoStepError("code_spent")
+    candidate = _hash(user=user, purpose=purpose, binding=binding, code=code)
+    if not constant_time_compare(candidate, current.code_hash) and (
+        EmailCode.objects.filter(
+            user=user,
+            purpose=purpose,
+            binding=binding,
+            status=Status.REPLACED,
+            code_hash=candidate,
+            expires_at__gt=now,
+        ).exists()
+    ):
+        # A code from an earlier email of this same sign-in: say so, and do
+        # not spend a try of the newest code on it.
+        raise TwoStepError("code_replaced")
 
     with transaction.atomic():
         reserved = EmailCode.objects.filter(
@@ -176,10 +190,7 @@ def redeem_code(*, user, purpose, code, binding="", request=None) -> None:
         ).update(attempts=F("attempts") + 1)
         if not reserved:
             error = _refusal_for(current.pk)
-        elif constant_time_compare(
-            _hash(user=user, purpose=purpose, binding=binding, code=code),
-            current.code_hash,
-        ):
+        elif constant_time_compare(candidate, current.code_hash):
             used = EmailCode.objects.filter(pk=current.pk, status=Status.LIVE).update(
                 status=Status.USED, used_at=now
             )

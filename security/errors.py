@@ -19,6 +19,9 @@ MESSAGES = {
     ),
     "code_expired": "That code has expired. Ask for a new code.",
     "code_used": "That code was already used. Ask for a new code.",
+    "code_replaced": (
+        "That code was replaced by a newer one. Use the code in the most recent email."
+    ),
     "resend_wait": "Please wait {seconds} seconds before asking for another code.",
     "too_many_codes": (
         "Too many codes were sent recently. Try again in {minutes} minutes."

@@ -100,7 +100,8 @@ def test_send_code_after_resend_wait_replaces_the_previous_code(user, mailoutbox
         error = _refused(user=user, purpose=SIGN_IN, code=first)
         email_codes.redeem_code(user=user, purpose=SIGN_IN, code=second)
 
-    assert error.code == "code_wrong"
+    assert error.code == "code_replaced"
+    assert EmailCode.objects.get(status="used").attempts == 1
     assert list(
         EmailCode.objects.order_by("created_at").values_list("status", flat=True)
     ) == ["replaced", "used"]

@@ -87,7 +87,7 @@ class SignInForm(AuthenticationForm):
             if email:
                 throttle.record_failure(email=email, ip=ip)
             raise
-        throttle.record_success(email=email)
+        throttle.record_success(email=email, ip=ip)
         return cleaned
 
 

@@ -54,7 +54,7 @@ def sign_in(*, request, email, password, device_name) -> str | Challenge:
     if user is None:
         throttle.record_failure(email=email, ip=ip)
         raise ApiError("invalid_credentials", status_code=401)
-    throttle.record_success(email=email)
+    throttle.record_success(email=email, ip=ip)
 
     if two_step_enabled(user):
         record_event(kind=Kind.SIGNED_IN, user=user, request=request, method="api")

@@ -12,6 +12,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User, normalize_email
 from kommo2fa.errors import KeyedError
@@ -56,6 +57,7 @@ def send_change_code(*, request, purpose) -> str:
     return email_codes.send_code(user=request.user, purpose=purpose, request=request)
 
 
+@sensitive_variables()
 def change_password(*, request, new_password, code=None) -> None:
     """Set the new password; the form has checked the current one already.
 
@@ -78,6 +80,7 @@ def change_password(*, request, new_password, code=None) -> None:
     logger.info("User %s changed their password", user.pk)
 
 
+@sensitive_variables()
 def request_email_change(*, request, new_email, code=None) -> None:
     """Send a confirmation link to `new_email`; nothing changes until used."""
     user = request.user

@@ -13,6 +13,7 @@ import logging
 import time
 
 from django.core.cache import cache
+from django.views.decorators.debug import sensitive_variables
 
 from kommo2fa.request_info import client_ip
 
@@ -72,6 +73,7 @@ def record_success(*, email, ip=None) -> None:
             cache.delete_many([_key(kind, value), _key(kind, value) + ":since"])
 
 
+@sensitive_variables()
 def password_matches(*, user, password, request) -> bool | None:
     """Check a signed-in user's current password, counting wrong ones.
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import throttle
 from accounts.models import normalize_email
@@ -41,6 +42,7 @@ class Challenge:
     expires_in: int
 
 
+@sensitive_variables()
 def sign_in(*, request, email, password, device_name) -> str | Challenge:
     """A token when no second step is needed, else a challenge (code sent)."""
     email = normalize_email(email)
@@ -106,6 +108,7 @@ def _live_challenge(value, *, for_update=False) -> SignInChallenge:
     return row
 
 
+@sensitive_variables()
 def verify(*, request, challenge, code=None, backup_code=None) -> str:
     """Pass the second step with an emailed or a backup code; returns a token."""
     if code is not None:

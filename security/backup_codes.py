@@ -14,6 +14,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from security.conf import two_step_settings
 from security.errors import TwoStepError
@@ -36,6 +37,7 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+@sensitive_variables()
 def normalize_code(raw) -> str:
     code = _SEPARATORS.sub("", str(raw or "")).upper().translate(_LOOKALIKES)
     if len(code) != LENGTH or any(char not in ALPHABET for char in code):
@@ -43,15 +45,18 @@ def normalize_code(raw) -> str:
     return code
 
 
+@sensitive_variables()
 def _digest(code: str, salt: bytes) -> bytes:
     return hashlib.pbkdf2_hmac("sha256", code.encode(), salt, _ITERATIONS)
 
 
+@sensitive_variables()
 def _hash(code: str) -> str:
     salt = secrets.token_bytes(16)
     return f"pbkdf2_sha256${_ITERATIONS}${salt.hex()}${_digest(code, salt).hex()}"
 
 
+@sensitive_variables()
 def _matches(code: str, stored: str) -> bool:
     _, iterations, salt, digest = stored.split("$")
     candidate = hashlib.pbkdf2_hmac(
@@ -60,6 +65,7 @@ def _matches(code: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
+@sensitive_variables()
 def replace_codes(*, user) -> list[str]:
     """Void any old set and make a fresh one; returns the codes, formatted."""
     count = two_step_settings().BACKUP_CODE_COUNT
@@ -82,6 +88,7 @@ def codes_left(*, user) -> int:
     return BackupCode.objects.filter(user=user, used_at__isnull=True).count()
 
 
+@sensitive_variables()
 def redeem_backup_code(*, user, code, request=None) -> int:
     """Use one backup code; returns how many remain, or raises."""
     code = normalize_code(code)

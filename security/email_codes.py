@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.views.decorators.debug import sensitive_variables
 
 from security.conf import two_step_settings
 from security.errors import TwoStepError
@@ -39,6 +40,7 @@ CODE_DIGITS = 6
 _CODE_RE = re.compile(r"^[0-9]{6}$")
 
 
+@sensitive_variables()
 def normalize_code(raw) -> str:
     """Accept `123 456` but not letters or a code of another length."""
     code = re.sub(r"\s+", "", str(raw or ""))
@@ -47,6 +49,7 @@ def normalize_code(raw) -> str:
     return code
 
 
+@sensitive_variables()
 def _hash(*, user, purpose, binding, code) -> str:
     value = f"{user.pk}:{purpose}:{binding}:{code}"
     return salted_hmac("kommo2fa.email_code", value, algorithm="sha256").hexdigest()
@@ -91,6 +94,7 @@ def live_code(*, user, purpose, binding=""):
     )
 
 
+@sensitive_variables()
 def send_code(*, user, purpose, binding="", request=None, **mail_context):
     """Make a new code of `purpose` and `binding`, replacing the previous one
     of both, and email it. Returns the masked address it went to.
@@ -146,6 +150,7 @@ def send_code(*, user, purpose, binding="", request=None, **mail_context):
     return mask_email(user.email)
 
 
+@sensitive_variables()
 def redeem_code(*, user, purpose, code, binding="", request=None) -> None:
     """Use the current code of `purpose`; raise `TwoStepError` if it fails.
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import throttle
 from security import backup_codes, email_codes, second_step, sessions
@@ -30,6 +31,7 @@ def send_enable_code(*, request) -> str:
     return email_codes.send_code(user=user, purpose=Purpose.ENABLE, request=request)
 
 
+@sensitive_variables()
 def enable_two_step(*, request, code) -> list[str]:
     """Turn two-step verification on; returns the new backup codes.
 
@@ -57,6 +59,7 @@ def enable_two_step(*, request, code) -> list[str]:
     return codes
 
 
+@sensitive_variables()
 def _turn_on(*, request, user) -> list[str]:
     now = timezone.now()
     TwoStep.objects.filter(user=user).update(
@@ -74,6 +77,7 @@ def _turn_on(*, request, user) -> list[str]:
     return codes
 
 
+@sensitive_variables()
 def confirm_password(*, request, password) -> None:
     user = request.user
     if not user.has_usable_password():
@@ -112,6 +116,7 @@ def _ensure_may_disable(request) -> None:
         raise TwoStepError("password_required")
 
 
+@sensitive_variables()
 def send_disable_code(*, request, password=None) -> str:
     if password is not None:
         confirm_password(request=request, password=password)
@@ -121,6 +126,7 @@ def send_disable_code(*, request, password=None) -> str:
     )
 
 
+@sensitive_variables()
 def disable_two_step(*, request, code) -> None:
     user = request.user
     email_codes.normalize_code(code)

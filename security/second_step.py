@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime
 
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from security import backup_codes, email_codes
 from security.conf import two_step_settings
@@ -83,6 +84,7 @@ def resend_available_in(request) -> int:
     )
 
 
+@sensitive_variables()
 def pass_with_email_code(*, request, code) -> None:
     email_codes.redeem_code(
         user=request.user,
@@ -94,6 +96,7 @@ def pass_with_email_code(*, request, code) -> None:
     _complete(request, method="email_code")
 
 
+@sensitive_variables()
 def pass_with_backup_code(*, request, code) -> int:
     left = backup_codes.redeem_backup_code(
         user=request.user, code=code, request=request

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from kommo2fa.redirects import safe_next
@@ -115,12 +115,14 @@ def show_security(request):
     return _settings_page(request)
 
 
+@sensitive_variables()
 def _show_backup_codes(request, codes):
     response = render(request, "security/settings/backup_codes.html", {"codes": codes})
     response["Cache-Control"] = "no-store"
     return response
 
 
+@sensitive_variables()
 def _enable(request):
     """Send a code, or confirm one and show the backup codes once."""
     if "send" in request.POST:

@@ -46,3 +46,21 @@ def test_admin_pages_show_no_code_and_no_code_hash(client, user, mailoutbox):
         for secret in secrets:
             assert secret not in content, url
             assert secret.replace("-", "") not in content, url
+
+
+def test_admin_add_forms_never_answer_a_server_error(client, mailoutbox):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    enable_two_step_unchecked(staff)
+    client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
+    client.get("/sign-in/verify/")
+    client.post("/sign-in/verify/", {"code": last_emailed_code(staff.email)})
+
+    answers = {}
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        add = reverse("admin:{}_{}_add".format(*info))
+        answers[add] = client.post(add, {}).status_code
+
+    assert all(status < 500 for status in answers.values()), answers
+    assert answers["/admin/security/twostep/add/"] == 403
+    assert answers["/admin/security/usersession/add/"] == 403

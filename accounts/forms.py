@@ -15,6 +15,7 @@ from kommo2fa.request_info import client_ip
 from security import email_codes
 from security.errors import TwoStepError
 from security.errors import render as render_two_step_error
+from security.forms import code_field
 
 
 class SignUpForm(forms.Form):
@@ -114,6 +115,10 @@ class ResetPasswordForm(PasswordResetForm):
 
 
 class ProfileForm(forms.ModelForm):
+    name = forms.CharField(
+        max_length=150,
+        error_messages={"required": "Enter your name, as your team should see it."},
+    )
     time_zone = forms.ChoiceField(choices=time_zone_choices)
 
     class Meta:
@@ -126,13 +131,7 @@ class _CodeMixin:
 
     def add_code_field(self, required):
         if required:
-            self.fields["code"] = forms.CharField(
-                label="Code from the email",
-                max_length=20,
-                widget=forms.TextInput(
-                    attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
-                ),
-            )
+            self.fields["code"] = code_field()
 
     def clean_code(self):
         try:
@@ -185,7 +184,9 @@ class ChangeEmailForm(_CodeMixin, forms.Form):
     )
 
     error_messages = {
-        "email_taken": SignUpForm.error_messages["email_taken"],
+        "email_taken": (
+            "Another account already uses this email address. Choose another one."
+        ),
         "email_same": "That is already your email address.",
         "password_wrong": "That password is not right. Enter your current password.",
         "password_not_set": (

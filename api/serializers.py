@@ -43,7 +43,7 @@ class VerifySerializer(StrictSerializer):
     def validate(self, attrs):
         if ("code" in attrs) == ("backup_code" in attrs):
             raise serializers.ValidationError(
-                {"code": ["Send either `code` or `backup_code`, not both."]}
+                {"code": ["Send exactly one of `code` and `backup_code`."]}
             )
         return attrs
 

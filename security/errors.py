@@ -8,6 +8,9 @@ from kommo2fa.errors import KeyedError
 
 MESSAGES = {
     "code_format": "Enter the 6-digit code from the email, digits only.",
+    "code_required": (
+        "Enter the 6-digit code from the email. No email yet? Press Send code."
+    ),
     "code_missing": "There is no code to check yet. Press Send code to get one.",
     "code_wrong": (
         "That code is not right. You have {attempts_left} more "

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from security import backup_codes, email_codes
-from security.errors import TwoStepError
+from security.errors import TwoStepError, render
 
 
 def add_refusal(form, field, error: TwoStepError) -> None:
@@ -10,19 +10,28 @@ def add_refusal(form, field, error: TwoStepError) -> None:
     form.add_error(field, ValidationError(error.message, code=error.code))
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
+def code_field(**attrs) -> forms.CharField:
+    """The field for a 6-digit email code, with the product's own messages."""
+    return forms.CharField(
         label="Code from the email",
         max_length=20,
+        error_messages={
+            "required": render("code_required"),
+            "max_length": render("code_format"),
+        },
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
                 "inputmode": "numeric",
-                "autofocus": True,
                 "placeholder": "123456",
+                **attrs,
             }
         ),
     )
+
+
+class CodeForm(forms.Form):
+    code = code_field(autofocus=True)
 
     def clean_code(self):
         try:

@@ -6,16 +6,15 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from django.template.loader import render_to_string
 
 from accounts import throttle
 from accounts.models import User, normalize_email, time_zone_choices
-from kommo2fa.mail import send_email
 from kommo2fa.request_info import client_ip
 from security import email_codes
 from security.errors import TwoStepError
 from security.errors import render as render_two_step_error
 from security.forms import code_field
+from security.mail import send_security_email
 
 
 class SignUpForm(forms.Form):
@@ -93,7 +92,11 @@ class SignInForm(AuthenticationForm):
 
 
 class ResetPasswordForm(PasswordResetForm):
-    """Sends the reset link through the same queue as every other email."""
+    """Sends the reset link as a security email: queued, and saying from where."""
+
+    def save(self, *args, request=None, **kwargs):
+        self.request = request
+        return super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,
@@ -106,11 +109,14 @@ class ResetPasswordForm(PasswordResetForm):
     ):
         if not throttle.allow_reset_email(email=to_email):
             return
-        send_email(
+        link = {name: context[name] for name in ("protocol", "domain", "uid", "token")}
+        send_security_email(
+            user=context["user"],
+            event="reset_password",
+            request=self.request,
             to=to_email,
-            subject=render_to_string(subject_template_name, context),
-            body=render_to_string(email_template_name, context),
-            user_id=context["user"].pk,
+            email=to_email,
+            **link,
         )
 
 

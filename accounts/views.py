@@ -59,8 +59,8 @@ class SignOutView(auth_views.LogoutView):
 class ResetPasswordView(auth_views.PasswordResetView):
     form_class = ResetPasswordForm
     template_name = "accounts/reset_password/start.html"
-    email_template_name = "accounts/email/reset_password_body.txt"
-    subject_template_name = "accounts/email/reset_password_subject.txt"
+    email_template_name = "security/email/reset_password_body.txt"
+    subject_template_name = "security/email/reset_password_subject.txt"
     success_url = reverse_lazy("accounts:reset_password_sent")
 
 

@@ -15,6 +15,8 @@ EVENTS = sorted(
 )
 # Emails that go to an address not yet the account's, for confirming it.
 NOT_YOU_ELSEWHERE = {"confirm_email"}
+# What the password-reset email's link is made of.
+RESET_LINK = {"protocol": "http", "domain": "testserver", "uid": "Nw", "token": "t-1"}
 
 # Rendering needs no saved rows; the plain marker spares the flush.
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,7 @@ def test_send_security_email_says_when_where_and_what_if_not_you(
             codes_left=3,
             new_email="new@example.com",
             link="http://testserver/link/",
+            **RESET_LINK,
         )
 
     body = mailoutbox[-1].body
@@ -67,7 +70,13 @@ def test_send_security_email_says_when_where_and_what_if_not_you(
 def test_send_security_email_other_than_a_code_holds_no_code(
     make_request, user, send, mailoutbox, event
 ):
-    send(user=user, event=event, request=make_request(user), code="123456")
+    send(
+        user=user,
+        event=event,
+        request=make_request(user),
+        code="123456",
+        **RESET_LINK,
+    )
 
     assert "123456" not in mailoutbox[-1].body
 

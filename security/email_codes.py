@@ -146,7 +146,7 @@ def send_code(*, user, purpose, binding="", request=None, **mail_context):
             minutes=int(conf.EMAIL_CODE_LIFETIME.total_seconds() // 60),
             **mail_context,
         )
-    logger.info("Sent a %s code to user %s", purpose, user.pk)
+    logger.info("Sent an email code (%s) to user %s", purpose, user.pk)
     return mask_email(user.email)
 
 

@@ -110,4 +110,4 @@ def _complete(request, *, method) -> None:
     record_event(
         kind=Kind.SECOND_STEP_PASSED, user=request.user, request=request, method=method
     )
-    logger.info("User %s passed the second step with a %s", request.user.pk, method)
+    logger.info("User %s passed the second step (%s)", request.user.pk, method)

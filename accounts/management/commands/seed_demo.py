@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -139,7 +140,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {workspace.name} ({policy}): {counts['all']} members: {shown}"
             )
-        self.stdout.write(
-            "Open http://127.0.0.1:8000/ and read sent emails at "
-            "http://127.0.0.1:8000/dev/outbox/"
-        )
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write(f"Open {site}/ and read sent emails at {site}/dev/outbox/")

@@ -15,10 +15,13 @@ from security.errors import TwoStepError
 from security.errors import render as render_two_step_error
 from security.forms import code_field
 from security.mail import send_security_email
+from workspace.validators import validate_one_line_name
 
 
 class SignUpForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Your name")
+    name = forms.CharField(
+        max_length=150, label="Your name", validators=[validate_one_line_name]
+    )
     email = forms.EmailField(label="Email address")
     password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -98,6 +101,14 @@ class ResetPasswordForm(PasswordResetForm):
         self.request = request
         return super().save(*args, request=request, **kwargs)
 
+    def get_users(self, email):
+        """Active accounts with this address, with or without a password.
+
+        An account made through a social provider has none; the link is how
+        its owner sets one, as the mailbox already proves who they are.
+        """
+        return User.objects.filter(email=normalize_email(email), is_active=True)
+
     def send_mail(
         self,
         subject_template_name,
@@ -124,6 +135,7 @@ class ProfileForm(forms.ModelForm):
     name = forms.CharField(
         max_length=150,
         error_messages={"required": "Enter your name, as your team should see it."},
+        validators=[validate_one_line_name],
     )
     time_zone = forms.ChoiceField(choices=time_zone_choices)
 

@@ -12,6 +12,8 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.db import transaction
+from django.dispatch import receiver
+from django.http import Http404
 from django.shortcuts import redirect
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -19,6 +21,8 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.forms import SignupForm
+from allauth.socialaccount.models import SocialAccount, SocialApp
+from allauth.socialaccount.signals import social_account_added
 
 from accounts.models import User, normalize_email, time_zone_choices
 from security.events import Kind, record_event
@@ -70,8 +74,35 @@ class SocialSignUpForm(SignupForm):
         self.fields["name"].initial = user.name
         self.fields["workspace_name"].initial = default_workspace_name(user)
 
+    def clean_email(self):
+        # An address typed here is nobody's proof of owning the mailbox, and
+        # the account it makes would receive that mailbox's codes and resets.
+        email = normalize_email(super().clean_email())
+        verified = {
+            normalize_email(address.email)
+            for address in self.sociallogin.email_addresses
+            if address.verified
+        }
+        if email not in verified:
+            raise forms.ValidationError(
+                "Use an address your provider has verified, or sign up with a "
+                "password on the sign-up page.",
+                code="email_unverified",
+            )
+        return email
+
+
+class ProviderNotSetUp(SocialApp.DoesNotExist, Http404):
+    """A provider with no client id and secret: its pages do not exist."""
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise ProviderNotSetUp("This sign-in provider is not set up.") from None
+
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         user.email = normalize_email(user.email)
@@ -114,7 +145,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request, sociallogin):
         if _matched_by_email(sociallogin):
-            _secure_matched_account(request=request, user=sociallogin.user)
+            _secure_matched_account(request=request, sociallogin=sociallogin)
 
 
 def _matched_by_email(sociallogin) -> bool:
@@ -126,7 +157,7 @@ def _matched_by_email(sociallogin) -> bool:
     )
 
 
-def _secure_matched_account(*, request, user) -> None:
+def _secure_matched_account(*, request, sociallogin) -> None:
     """Before a provider is linked to an account by its email address.
 
     Whoever registered the address here may not own the mailbox: allauth
@@ -134,8 +165,10 @@ def _secure_matched_account(*, request, user) -> None:
     the owner. A user with two-step verification on has already received a
     code at this address, so the address counts as theirs. Otherwise, the
     password is cleared here, with the same consequences as any password
-    change: other sessions and app tokens end and the user is told.
+    change: other sessions and app tokens end and the user is told. Any
+    provider linked before is unlinked too.
     """
+    user = sociallogin.user
     verified = EmailAddress.objects.filter(
         user=user, email__iexact=user.email, verified=True
     ).exists()
@@ -151,12 +184,38 @@ def _secure_matched_account(*, request, user) -> None:
     with transaction.atomic():
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        # A provider the squatter linked would be another way back in.
+        unlinked, _ = SocialAccount.objects.filter(user=user).delete()
         password_changed.send(sender=type(user), user=user, request=request)
         record_event(
             kind=Kind.PASSWORD_CHANGED,
             user=user,
             request=request,
             reason="social_sign_in_by_email",
+            providers_unlinked=unlinked,
         )
-        send_security_email(user=user, event="password_changed", request=request)
+        send_security_email(
+            user=user,
+            event="account_claimed",
+            request=request,
+            provider=sociallogin.provider.name,
+        )
     logger.info("Cleared the password of user %s linking a provider", user.pk)
+
+
+@receiver(social_account_added, dispatch_uid="accounts.tell_about_linked_provider")
+def tell_about_linked_provider(sender, request, sociallogin, **kwargs):
+    """A provider is a way into the account: the owner hears of each one."""
+    user = sociallogin.user
+    record_event(
+        kind=Kind.PROVIDER_LINKED,
+        user=user,
+        request=request,
+        provider=sociallogin.provider.id,
+    )
+    send_security_email(
+        user=user,
+        event="provider_linked",
+        request=request,
+        provider=sociallogin.provider.name,
+    )

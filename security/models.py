@@ -109,6 +109,7 @@ class SecurityEvent(models.Model):
         TWO_STEP_DISABLED = "two_step_disabled", "Turned off two-step verification"
         SESSION_REVOKED = "session_revoked", "Signed out a session"
         PASSWORD_CHANGED = "password_changed", "Changed the password"
+        PROVIDER_LINKED = "provider_linked", "Linked a sign-in provider"
         PASSWORD_RESET = "password_reset", "Reset the password"
         EMAIL_CHANGED = "email_changed", "Changed the email address"
         WORKSPACE_UPDATED = "workspace_updated", "Changed workspace settings"

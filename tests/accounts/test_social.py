@@ -220,7 +220,9 @@ def test_auto_link_of_unproven_address_clears_password_and_signs_out(
     assert not user.has_usable_password()
     assert not AppToken.objects.filter(user=user).exists()
     assert other_browser.get("/").status_code == 302
-    assert "password" in mail.outbox[-1].subject.lower()
+    claimed = next(m for m in mail.outbox if "tied to" in m.subject)
+    assert "the password was removed" in claimed.body
+    assert "every other sign-in provider was unlinked" in claimed.body
     assert client.get("/").status_code == 200
 
 
@@ -254,7 +256,9 @@ def test_address_the_user_changed_away_from_signs_nobody_in(client, providers):
     assert not SocialAccount.objects.filter(uid="2").exists()
 
 
-def test_sign_up_form_when_provider_gives_no_email(client, providers):
+def test_sign_up_form_typed_address_the_provider_did_not_verify_is_refused(
+    client, providers
+):
     providers.github_profile = {"id": 9, "login": "grace", "name": "Grace Hopper"}
     providers.github_emails = []
     form = sign_in_with(client, "github")
@@ -269,12 +273,10 @@ def test_sign_up_form_when_provider_gives_no_email(client, providers):
         },
     )
 
-    assert response.status_code == 302
-    user = User.objects.get(email="grace@example.com")
-    assert user.time_zone == "Europe/Berlin"
-    membership = Membership.objects.get(user=user)
-    assert membership.workspace.name == "Compilers"
-    assert membership.role == Membership.Role.ADMIN
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()["email"]
+    assert errors[0].code == "email_unverified"
+    assert not User.objects.filter(email="grace@example.com").exists()
 
 
 def test_overdue_member_signing_in_with_github_lands_on_set_up(client, providers):
@@ -391,3 +393,56 @@ def api_login(transactional_db):
         return browser
 
     return sign_in
+
+
+def test_auto_link_unlinks_providers_the_squatter_added(client, providers, mailoutbox):
+    squatter = MembershipFactory().user
+    SocialAccount.objects.create(user=squatter, provider="github", uid="666")
+    providers.google_profile = _google(squatter.email)
+
+    sign_in_with(client, "google")
+
+    assert list(
+        SocialAccount.objects.filter(user=squatter).values_list("provider", flat=True)
+    ) == ["google"]
+
+
+def test_linking_a_provider_tells_the_owner(client, providers, mailoutbox):
+    user = MembershipFactory().user
+    client.post("/sign-in/", {"username": user.email, "password": PASSWORD})
+    providers.github_profile = {"id": 321, "login": "me", "name": "Me"}
+    providers.github_emails = [
+        {"email": "me@elsewhere.example", "primary": True, "verified": True}
+    ]
+
+    sign_in_with(client, "github", process="connect")
+
+    told = next(m for m in mailoutbox if "provider was linked" in m.subject)
+    assert told.to == [user.email]
+    assert "GitHub" in told.body
+    assert SecurityEvent.objects.filter(user=user, kind="provider_linked").exists()
+
+
+def test_provider_without_client_id_has_no_pages(client, providers, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+
+    responses = [
+        client.get("/accounts/google/login/"),
+        client.get("/accounts/github/login/callback/?code=x&state=y"),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404]
+
+
+def test_password_reset_reaches_an_account_without_a_password(
+    client, providers, mailoutbox
+):
+    providers.google_profile = _google("solo@example.com")
+    sign_in_with(client, "google")
+    client.post("/sign-out/")
+    mailoutbox.clear()
+
+    client.post("/password-reset/", {"email": "solo@example.com"})
+
+    assert len(mailoutbox) == 1
+    assert "/password-reset/" in mailoutbox[0].body

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import schema, views, web_views  # noqa: F401 (schema registers Bearer)
+from api.negotiation import JSONUnlessAsked
 from security.access import ALL_STAGES, open_during
 
 app_name = "api"
@@ -17,7 +18,11 @@ urlpatterns = [
     path(
         "api/v1/schema",
         open_during(*ALL_STAGES)(
-            SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[])
+            SpectacularAPIView.as_view(
+                authentication_classes=[],
+                permission_classes=[],
+                content_negotiation_class=JSONUnlessAsked,
+            )
         ),
         name="show_schema",
     ),

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from api import selectors, sign_in
 from api.errors import ApiError
+from api.negotiation import JSONUnlessAsked
 from api.permissions import HasToken
 from api.serializers import (
     ChallengeSerializer,
@@ -63,7 +64,13 @@ def _valid(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-class OpenView(APIView):
+class ApiView(APIView):
+    """Answers in JSON unless the client asks for another form the view has."""
+
+    content_negotiation_class = JSONUnlessAsked
+
+
+class OpenView(ApiView):
     # For callers without a token yet.
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -153,14 +160,14 @@ class ResendView(OpenView):
 
 @open_during(*ALL_STAGES)
 @method_decorator(never_cache, name="dispatch")
-class MeView(APIView):
+class MeView(ApiView):
     @extend_schema(operation_id="me", responses={200: MeSerializer, **_NEEDS_TOKEN})
     def get(self, request):
         return Response(MeSerializer(selectors.me(request.user)).data)
 
 
 @open_during(*ALL_STAGES)
-class LogoutView(APIView):
+class LogoutView(ApiView):
     # Signing out stays possible past a mandatory deadline.
     permission_classes = [HasToken]
 
@@ -188,7 +195,7 @@ _DESKTOP_ONLY = {
 
 
 @open_during(*ALL_STAGES)
-class TwoStepView(APIView):
+class TwoStepView(ApiView):
     """Two-step verification cannot be changed from the app."""
 
     @extend_schema(operation_id="two_step_create", **_DESKTOP_ONLY)

@@ -306,3 +306,73 @@ def test_api_is_reachable_while_browser_waits_for_second_step(api, client, membe
 
     assert response.status_code == 200
     assert response.json()["status"] == "two_step_required"
+
+
+NOT_JSON = ["text/html", "application/xml", "text/plain, image/*;q=0.5"]
+
+
+@pytest.mark.parametrize("accept", NOT_JSON)
+def test_me_accept_without_json_answers_json(api, member, token, accept):
+    response = api.get("/api/v1/me", token=token, accept=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["email"] == member.email
+
+
+@pytest.mark.parametrize("accept", NOT_JSON)
+def test_login_accept_without_json_answers_json(api, member, accept):
+    fields = {"email": member.email, "password": PASSWORD, "device_name": "x"}
+
+    signed_in = api.post("/api/v1/auth/login", fields, accept=accept)
+    refused = api.post(
+        "/api/v1/auth/login", {**fields, "password": "wrong"}, accept=accept
+    )
+
+    assert signed_in.status_code == 200
+    assert signed_in.json()["token_type"] == "Bearer"
+    assert refused.status_code == 401
+    assert refused.json()["error"] == "invalid_credentials"
+
+
+@pytest.mark.parametrize("accept", NOT_JSON)
+def test_schema_accept_without_json_answers_json_description(api, member, accept):
+    response = api.get("/api/v1/schema", accept=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert json.loads(response.content)["openapi"] == "3.1.0"
+
+
+def test_schema_accept_yaml_answers_yaml(api, member):
+    response = api.get("/api/v1/schema", accept="application/yaml")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/yaml")
+    assert response.content.startswith(b"openapi: 3.1.0")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/schema"])
+def test_endpoint_format_it_cannot_give_answers_json(api, member, token, path):
+    response = api.get(f"{path}?format=xml", token=token)
+
+    assert response.status_code == 200
+    assert json.loads(response.content)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/auth/verify"),
+        ("post", "/api/v1/auth/resend"),
+        ("post", "/api/v1/auth/logout"),
+        ("delete", "/api/v1/me/two-step"),
+        ("get", "/api/v1/auth/login"),
+    ],
+)
+def test_endpoint_refusal_with_accept_html_is_json(api, member, method, path):
+    response = api.call(method, path, accept="text/html")
+
+    assert 400 <= response.status_code < 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]

@@ -96,8 +96,9 @@ def redeem_backup_code(*, user, code, request=None) -> int:
     unused = list(BackupCode.objects.filter(user=user, used_at__isnull=True))
     match = next((row for row in unused if _matches(code, row.code_hash)), None)
     if match is None:
-        record_failure(user=user, request=request)
-        raise TwoStepError("backup_code_wrong")
+        raise record_failure(user=user, request=request) or TwoStepError(
+            "backup_code_wrong"
+        )
 
     with transaction.atomic():
         used = BackupCode.objects.filter(pk=match.pk, used_at__isnull=True).update(

@@ -204,16 +204,17 @@ def redeem_code(*, user, purpose, code, binding="", request=None) -> None:
                 return
             error = TwoStepError("code_used")
         else:
-            record_failure(user=user, request=request)
+            locked = record_failure(user=user, request=request)
             attempts = EmailCode.objects.values_list("attempts", flat=True).get(
                 pk=current.pk
             )
             left = max(0, conf.EMAIL_CODE_MAX_ATTEMPTS - attempts)
-            error = (
-                TwoStepError("code_wrong", attempts_left=left)
-                if left
-                else TwoStepError("code_spent")
-            )
+            if locked is not None:
+                error = locked
+            elif left:
+                error = TwoStepError("code_wrong", attempts_left=left)
+            else:
+                error = TwoStepError("code_spent")
     raise error
 
 

@@ -35,7 +35,8 @@ def ensure_not_locked(*, user) -> None:
         raise TwoStepError("locked", minutes=minutes, until=locked_until)
 
 
-def record_failure(*, user, request=None) -> None:
+def record_failure(*, user, request=None) -> TwoStepError | None:
+    """Count a wrong code; returns the refusal to give if it locked the step."""
     conf = two_step_settings()
     now = timezone.now()
     two_step_for(user)
@@ -53,12 +54,14 @@ def record_failure(*, user, request=None) -> None:
         if locked:
             logger.warning("Second step locked for user %s", user.pk)
             record_event(kind=Kind.LOCKED, user=user, request=request)
+            minutes = int(conf.LOCKOUT_DURATION.total_seconds() // 60)
             send_security_email(
-                user=user,
-                event="locked",
-                request=request,
-                minutes=int(conf.LOCKOUT_DURATION.total_seconds() // 60),
+                user=user, event="locked", request=request, minutes=minutes
             )
+            return TwoStepError(
+                "locked", minutes=minutes, until=now + conf.LOCKOUT_DURATION
+            )
+    return None
 
 
 def record_success(*, user) -> None:

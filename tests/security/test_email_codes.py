@@ -207,10 +207,11 @@ def test_redeem_code_failures_count_across_resends_and_lock_at_ten(user, mailout
             _refused(user=user, purpose=SIGN_IN, code=_wrong(code))
         assert TwoStep.objects.get(user=user).locked_until is None
 
-        _refused(user=user, purpose=SIGN_IN, code=_wrong(code))
+        tenth = _refused(user=user, purpose=SIGN_IN, code=_wrong(code))
         locked = _refused(user=user, purpose=SIGN_IN, code=code)
 
     state = TwoStep.objects.get(user=user)
+    assert tenth.code == "locked"
     assert locked.code == "locked"
     assert locked.params["minutes"] == 15
     assert state.locked_until == T0 + WAIT + SECOND + timedelta(minutes=15)

@@ -15,9 +15,10 @@ class JSONBodyParser(JSONParser):
         raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
         if len(raw) > MAX_BODY_BYTES:
             raise ApiError("body_too_large", status_code=413)
+        # A few kilobytes of nested brackets exhaust the parser's recursion.
         try:
             data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise ApiError("malformed_json") from None
         if not isinstance(data, dict):
             raise ApiError("malformed_json")

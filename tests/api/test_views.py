@@ -376,3 +376,30 @@ def test_endpoint_refusal_with_accept_html_is_json(api, member, method, path):
     assert 400 <= response.status_code < 500
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"a":' * 2500 + "1" + "}" * 2500,
+        '{"email": ' + "[" * 5000 + "]" * 5000 + "}",
+    ],
+    ids=["lists", "objects", "inside_a_field"],
+)
+def test_endpoint_deeply_nested_body_is_malformed(api, member, path, raw):
+    response = api.post(path, raw=raw)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "malformed_json"
+
+
+@pytest.mark.parametrize("depth", [100, 500, 900, 990, 1000, 1100])
+def test_login_nested_field_near_recursion_limit_is_refused(api, member, depth):
+    raw = '{"email": ' + "[" * depth + "]" * depth + ', "password": "x"}'
+
+    response = api.post("/api/v1/auth/login", raw=raw)
+
+    assert response.status_code == 400
+    assert response.json()["error"] in {"malformed_json", "invalid_request"}

@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -12,8 +13,25 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+_LEGACY_ZONE_PREFIXES = ("Etc/", "SystemV/", "US/", "posix/", "right/")
+
+
+@functools.cache
+def _place_time_zones() -> tuple[str, ...]:
+    """UTC and the zones named for a place, as people pick them.
+
+    Leaves out the system's own `localtime`, `Factory`, and legacy aliases.
+    """
+    places = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(_LEGACY_ZONE_PREFIXES)
+    )
+    return ("UTC", *places)
+
+
 def time_zone_choices():
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in _place_time_zones()]
 
 
 class UserManager(BaseUserManager):

@@ -25,13 +25,16 @@ MESSAGES = {
     "code_replaced": (
         "That code was replaced by a newer one. Use the code in the most recent email."
     ),
-    "resend_wait": "Please wait {seconds} seconds before asking for another code.",
+    "resend_wait": (
+        "Please wait {seconds} {seconds|second:seconds} before asking for another code."
+    ),
     "too_many_codes": (
-        "Too many codes were sent recently. Try again in {minutes} minutes."
+        "Too many codes were sent recently. Try again in {minutes} "
+        "{minutes|minute:minutes}."
     ),
     "locked": (
         "Too many wrong codes. The second step is locked for your safety; "
-        "try again in {minutes} minutes."
+        "try again in {minutes} {minutes|minute:minutes}."
     ),
     "backup_code_format": (
         "Enter one of your backup codes: 16 letters and digits, as printed."

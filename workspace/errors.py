@@ -17,6 +17,10 @@ MESSAGES = {
         "The compliance period must be a whole number of days, from 1 to 10."
     ),
     "period_out_of_range": "The compliance period must be from 1 to 10 days.",
+    "name_control_characters": (
+        "A name cannot contain line breaks, tabs or other control characters. "
+        "Type it on one line."
+    ),
     "policy_needs_two_step": (
         "Turn on your own two-step verification first, in Profile settings → "
         "Security. Only admins whose two-step verification is Active can change "

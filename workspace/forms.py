@@ -7,6 +7,7 @@ from security.forms import CodeForm
 from workspace.errors import WorkspaceError
 from workspace.models import Membership, Workspace
 from workspace.policy import parse_compliance_period
+from workspace.validators import validate_one_line_name
 
 
 def add_refusal(form, field, error) -> None:
@@ -15,6 +16,7 @@ def add_refusal(form, field, error) -> None:
 
 
 class WorkspaceForm(forms.ModelForm):
+    name = forms.CharField(max_length=150, validators=[validate_one_line_name])
     time_zone = forms.ChoiceField(choices=time_zone_choices)
 
     class Meta:
@@ -66,7 +68,9 @@ class RoleForm(forms.Form):
 class JoinForm(forms.Form):
     """A new person's account, made from an invitation."""
 
-    name = forms.CharField(max_length=150, label="Your name")
+    name = forms.CharField(
+        max_length=150, label="Your name", validators=[validate_one_line_name]
+    )
     password = forms.CharField(
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -6,6 +6,7 @@ Refusals of the second step keep the keys and sentences of the web, from
 `security.errors`, except where the API names them differently.
 """
 
+import logging
 import math
 
 from django.core.exceptions import RequestDataTooBig
@@ -16,6 +17,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from security.errors import TwoStepError
+
+logger = logging.getLogger(__name__)
 
 MESSAGES = {
     "invalid_request": "Some fields are missing or wrong; see `fields`.",
@@ -118,10 +121,16 @@ def _as_api_error(exc, request) -> ApiError | None:
 
 
 def handle_exception(exc, context):
-    """DRF's exception handler: every refusal as `{"error", "detail", ...}`."""
+    """DRF's exception handler: every refusal as `{"error", "detail", ...}`,
+    and any other failure as a 500 `server_error` that says nothing of it.
+    """
     error = _as_api_error(exc, context["request"])
     if error is None:
-        return None
+        # Answered here, the exception never reaches Django's handler, which
+        # would log its traceback; name only the view, as the request carries
+        # passwords and codes.
+        logger.exception("The API failed in %s", type(context["view"]).__name__)
+        error = ApiError("server_error", status_code=500)
     headers = {}
     if error.status_code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'

@@ -1,6 +1,7 @@
 """The signed-in endpoints, and bad input on every endpoint."""
 
 import json
+import logging
 from datetime import timedelta
 
 from django.utils import timezone
@@ -8,12 +9,15 @@ from django.utils import timezone
 import pytest
 from freezegun import freeze_time
 
+from api import selectors, sign_in
+from api.errors import MESSAGES
 from api.models import AppToken
 from security.models import SecurityEvent, TwoStep
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
     enable_two_step_unchecked,
+    last_emailed_code,
     make_setup_overdue_unchecked,
 )
 
@@ -403,3 +407,61 @@ def test_login_nested_field_near_recursion_limit_is_refused(api, member, depth):
 
     assert response.status_code == 400
     assert response.json()["error"] in {"malformed_json", "invalid_request"}
+
+
+def _crash(**kwargs):
+    raise RuntimeError("the database went away")
+
+
+def _logged_crashes(caplog):
+    return [
+        record
+        for record in caplog.records
+        if record.exc_info and record.exc_info[0] is RuntimeError
+    ]
+
+
+def test_me_unexpected_error_is_json_500(api, member, token, monkeypatch, caplog):
+    monkeypatch.setattr(selectors, "me", lambda user: _crash())
+
+    response = api.get("/api/v1/me", token=token, accept="text/html")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": "server_error",
+        "detail": MESSAGES["server_error"],
+    }
+    assert "database" not in response.content.decode()
+    [record] = _logged_crashes(caplog)
+    assert record.levelno == logging.ERROR
+    assert token not in caplog.text
+
+
+def test_login_unexpected_error_logs_no_password(api, member, monkeypatch, caplog):
+    monkeypatch.setattr(sign_in, "issue_token", _crash)
+
+    response = api.login(member, password=PASSWORD)
+
+    assert response.status_code == 500
+    assert response.json()["error"] == "server_error"
+    assert _logged_crashes(caplog)
+    assert PASSWORD not in caplog.text
+    assert member.email not in caplog.text
+
+
+def test_verify_unexpected_error_logs_no_code(
+    api, member, mailoutbox, monkeypatch, caplog
+):
+    enable_two_step_unchecked(member)
+    challenge = api.login(member).json()["challenge"]
+    code = last_emailed_code()
+    monkeypatch.setattr(sign_in, "issue_token", _crash)
+
+    response = api.post("/api/v1/auth/verify", {"challenge": challenge, "code": code})
+
+    assert response.status_code == 500
+    assert response.json()["error"] == "server_error"
+    assert _logged_crashes(caplog)
+    assert code not in caplog.text
+    assert challenge not in caplog.text

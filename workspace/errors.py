@@ -17,6 +17,11 @@ MESSAGES = {
         "The compliance period must be a whole number of days, from 1 to 10."
     ),
     "period_out_of_range": "The compliance period must be from 1 to 10 days.",
+    "period_not_of_code": (
+        "The code we emailed you is for a compliance period of {days} "
+        "{days|day:days}. Confirm with {days} {days|day:days}, or send a new code "
+        "for the period you want."
+    ),
     "name_control_characters": (
         "A name cannot contain line breaks, tabs or other control characters. "
         "Type it on one line."

@@ -1,7 +1,8 @@
 """Turning a workspace's mandatory two-step verification on and off.
 
 Either way an admin whose own two-step verification is Active asks for an
-emailed code bound to the workspace, then confirms with it. Turning the
+emailed code bound to the workspace (and, turning on, to the compliance
+period), then confirms with it. Turning the
 policy on starts a compliance period from that moment, also when it was on
 before, and emails every member without two-step verification their
 deadline.
@@ -35,6 +36,9 @@ def parse_compliance_period(raw) -> int:
         raise WorkspaceError("period_missing")
     if not text.isascii() or not text.isdigit():
         raise WorkspaceError("period_not_whole")
+    # Python refuses to parse thousands of digits; anything past two is too big.
+    if len(text.lstrip("0")) > 2:
+        raise WorkspaceError("period_out_of_range")
     days = int(text)
     if not MIN_PERIOD_DAYS <= days <= MAX_PERIOD_DAYS:
         raise WorkspaceError("period_out_of_range")
@@ -48,8 +52,37 @@ def ensure_may_change_policy(*, membership) -> None:
         raise WorkspaceError("policy_needs_two_step")
 
 
-def _binding(workspace) -> str:
-    return str(workspace.pk)
+def _binding(workspace, *, days=None) -> str:
+    """The code's binding: the workspace, and for turning on, the period.
+
+    A code for turning on works only for the period it was sent for, which
+    its email names, so no other period can be confirmed with it.
+    """
+    if days is None:
+        return str(workspace.pk)
+    return f"{workspace.pk}:{days}"
+
+
+def pending_period(*, membership) -> int | None:
+    """The period of the live code for turning the policy on, if any."""
+    workspace = membership.workspace
+    for binding in (
+        EmailCode.objects.filter(
+            user=membership.user,
+            purpose=Purpose.POLICY_ON,
+            binding__startswith=f"{workspace.pk}:",
+        )
+        .order_by("-created_at")
+        .values_list("binding", flat=True)
+    ):
+        days = int(binding.partition(":")[2])
+        if email_codes.live_code(
+            user=membership.user,
+            purpose=Purpose.POLICY_ON,
+            binding=_binding(workspace, days=days),
+        ):
+            return days
+    return None
 
 
 def _ensure_state(workspace, *, turning_on) -> None:
@@ -60,41 +93,59 @@ def _ensure_state(workspace, *, turning_on) -> None:
 
 
 def code_sent(*, membership, turning_on) -> bool:
+    if turning_on:
+        return pending_period(membership=membership) is not None
     return (
         email_codes.live_code(
             user=membership.user,
-            purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
+            purpose=Purpose.POLICY_OFF,
             binding=_binding(membership.workspace),
         )
         is not None
     )
 
 
-def resend_available_in(*, membership, turning_on) -> int:
+def resend_available_in(*, membership, turning_on, period=None) -> int:
     return email_codes.resend_available_in(
         user=membership.user,
         purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
-        binding=_binding(membership.workspace),
+        binding=_binding(membership.workspace, days=period if turning_on else None),
     )
 
 
 def send_policy_code(*, membership, turning_on, period=None, request=None) -> str:
     """Email the admin a code to confirm the change; returns where it went."""
     workspace = membership.workspace
-    if turning_on:
-        parse_compliance_period(period)
+    days = parse_compliance_period(period) if turning_on else None
     ensure_may_change_policy(membership=membership)
     _ensure_state(workspace, turning_on=turning_on)
     return email_codes.send_code(
         user=membership.user,
         purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
-        binding=_binding(workspace),
+        binding=_binding(workspace, days=days),
         request=request,
         workspace=workspace,
+        compliance_period_days=days,
     )
 
 
-def _confirm(*, membership, purpose, code, request, change) -> Workspace:
+def _ensure_code_is_for(*, membership, days) -> None:
+    """Refuse a period other than the one the live code was sent for.
+
+    The code would fail anyway, its binding names the period; this says why
+    without spending one of its tries.
+    """
+    binding = _binding(membership.workspace, days=days)
+    if email_codes.live_code(
+        user=membership.user, purpose=Purpose.POLICY_ON, binding=binding
+    ):
+        return
+    sent_for = pending_period(membership=membership)
+    if sent_for is not None:
+        raise WorkspaceError("period_not_of_code", days=sent_for)
+
+
+def _confirm(*, membership, purpose, binding, code, request, change) -> Workspace:
     """Redeem the code and apply `change` to the locked workspace row.
 
     A wrong code is raised only after the transaction, so its counted try
@@ -112,7 +163,7 @@ def _confirm(*, membership, purpose, code, request, change) -> Workspace:
             email_codes.redeem_code(
                 user=membership.user,
                 purpose=purpose,
-                binding=_binding(workspace),
+                binding=binding,
                 code=code,
                 request=request,
             )
@@ -129,6 +180,7 @@ def _confirm(*, membership, purpose, code, request, change) -> Workspace:
 def enable_policy(*, membership, period, code, request=None) -> Workspace:
     """Make two-step verification mandatory, from now, for `period` days."""
     days = parse_compliance_period(period)
+    _ensure_code_is_for(membership=membership, days=days)
     admin = membership.user
 
     def turn_on(workspace):
@@ -156,6 +208,7 @@ def enable_policy(*, membership, period, code, request=None) -> Workspace:
     workspace = _confirm(
         membership=membership,
         purpose=Purpose.POLICY_ON,
+        binding=_binding(membership.workspace, days=days),
         code=code,
         request=request,
         change=turn_on,
@@ -187,6 +240,7 @@ def disable_policy(*, membership, code, request=None) -> Workspace:
     workspace = _confirm(
         membership=membership,
         purpose=Purpose.POLICY_OFF,
+        binding=_binding(membership.workspace),
         code=code,
         request=request,
         change=turn_off,

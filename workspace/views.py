@@ -87,7 +87,8 @@ def switch_workspace(request):
 def _settings_page(request, membership, *, status=200, **forms):
     workspace = membership.workspace
     chosen = request.session.get(CHOSEN_PERIOD, {}).get(str(workspace.pk))
-    initial_period = chosen or workspace.compliance_period_days or 7
+    pending = policy.pending_period(membership=membership)
+    initial_period = pending or chosen or workspace.compliance_period_days or 7
     context = {
         "workspace": workspace,
         "form": forms.get("form") or WorkspaceForm(instance=workspace),
@@ -98,10 +99,10 @@ def _settings_page(request, membership, *, status=200, **forms):
         "disable_form": forms.get("disable_form") or CodeForm(),
         "admin_two_step_active": two_step_enabled(request.user),
         "email_hint": mask_email(request.user.email),
-        "on_code_sent": policy.code_sent(membership=membership, turning_on=True),
+        "on_code_sent": pending is not None,
         "off_code_sent": policy.code_sent(membership=membership, turning_on=False),
         "on_resend_in": policy.resend_available_in(
-            membership=membership, turning_on=True
+            membership=membership, turning_on=True, period=initial_period
         ),
         "off_resend_in": policy.resend_available_in(
             membership=membership, turning_on=False
@@ -170,7 +171,7 @@ def enable_policy(request, membership):
         except TwoStepError as error:
             add_refusal(form, "code", error)
         except WorkspaceError as error:
-            add_refusal(form, None, error)
+            add_refusal(form, "period", error)
         else:
             messages.success(
                 request,

@@ -331,3 +331,71 @@ def test_edit_workspace_unknown_time_zone_changes_nothing(admin_client, workspac
     workspace.refresh_from_db()
     assert response.status_code == 400
     assert workspace.name == "Acme"
+
+
+def test_enable_policy_period_other_than_the_code_was_sent_for_is_refused(
+    admin_client, workspace, mailoutbox
+):
+    _, on, _ = _urls(workspace)
+    admin_client.post(on, {"send": "1", "period": "3"})
+    code = last_emailed_code()
+
+    response = admin_client.post(on, {"period": "10", "code": code})
+
+    assert response.status_code == 400
+    assert _error_code(response, "period") == "period_not_of_code"
+    assert "3 days" in response.content.decode()
+    workspace.refresh_from_db()
+    assert workspace.two_step_required_since is None
+    assert EmailCode.objects.get(purpose="policy_on").attempts == 0
+
+
+def test_enable_policy_period_the_code_was_sent_for_is_accepted(
+    admin_client, workspace, mailoutbox
+):
+    _, on, _ = _urls(workspace)
+    admin_client.post(on, {"send": "1", "period": "3"})
+    code = last_emailed_code()
+    admin_client.post(on, {"period": "10", "code": code})
+
+    response = admin_client.post(on, {"period": "3", "code": code})
+
+    workspace.refresh_from_db()
+    assert response.status_code == 302
+    assert workspace.compliance_period_days == 3
+
+
+def test_send_policy_code_email_names_the_period(admin_client, workspace, mailoutbox):
+    _, on, _ = _urls(workspace)
+
+    admin_client.post(on, {"send": "1", "period": "1"})
+
+    assert "compliance period of 1 day," in mailoutbox[-1].body
+
+
+def test_settings_page_code_sent_offers_its_period_to_confirm(
+    admin_client, workspace, mailoutbox
+):
+    settings_url, on, _ = _urls(workspace)
+    admin_client.post(on, {"send": "1", "period": "5"})
+
+    page = admin_client.get(settings_url)
+
+    assert page.context["on_code_sent"] is True
+    assert page.context["enable_form"]["period"].value() == 5
+
+
+def test_send_policy_code_thousands_of_digits_is_out_of_range(
+    admin_client, workspace, mailoutbox
+):
+    _, on, _ = _urls(workspace)
+
+    response = admin_client.post(on, {"send": "1", "period": "1" * 5000})
+
+    assert response.status_code == 400
+    assert _error_code(response, "period") == "period_out_of_range"
+    assert mailoutbox == []
+
+
+def test_parse_compliance_period_leading_zeros_are_whole_days():
+    assert parse_compliance_period("0007") == 7

@@ -130,6 +130,12 @@ def edit_workspace(request, membership):
     return redirect("workspace:edit_workspace", membership.workspace_id)
 
 
+def _refusal_field(error, field):
+    """Where a policy refusal shows: a state refusal above the policy card,
+    since the form it came from is not shown in that state."""
+    return None if error.code in ("policy_already_on", "policy_already_off") else field
+
+
 def _settings_url(membership) -> str:
     return reverse("workspace:edit_workspace", args=[membership.workspace_id])
 
@@ -151,7 +157,7 @@ def enable_policy(request, membership):
                 request=request,
             )
         except (WorkspaceError, TwoStepError) as error:
-            add_refusal(form, "period", error)
+            add_refusal(form, _refusal_field(error, "period"), error)
             return _settings_page(request, membership, send_form=form, status=400)
         chosen = request.session.get(CHOSEN_PERIOD, {})
         chosen[str(membership.workspace_id)] = form.cleaned_data["period"]
@@ -171,7 +177,7 @@ def enable_policy(request, membership):
         except TwoStepError as error:
             add_refusal(form, "code", error)
         except WorkspaceError as error:
-            add_refusal(form, "period", error)
+            add_refusal(form, _refusal_field(error, "period"), error)
         else:
             messages.success(
                 request,

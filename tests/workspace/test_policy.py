@@ -399,3 +399,42 @@ def test_send_policy_code_thousands_of_digits_is_out_of_range(
 
 def test_parse_compliance_period_leading_zeros_are_whole_days():
     assert parse_compliance_period("0007") == 7
+
+
+def test_enable_policy_code_when_already_on_shows_the_refusal(
+    admin_client, workspace, mailoutbox
+):
+    _, on, _ = _urls(workspace)
+    admin_client.post(on, {"send": "1", "period": "3"})
+    code = last_emailed_code()
+    Workspace.objects.filter(pk=workspace.pk).update(
+        two_step_required_since=T0, compliance_period_days=3
+    )
+
+    response = admin_client.post(on, {"period": "3", "code": code})
+
+    assert response.status_code == 400
+    assert "already mandatory in Acme" in response.content.decode()
+
+
+def test_send_policy_code_when_already_on_shows_the_refusal(
+    admin_client, workspace, mailoutbox
+):
+    Workspace.objects.filter(pk=workspace.pk).update(
+        two_step_required_since=T0, compliance_period_days=3
+    )
+
+    response = admin_client.post(_urls(workspace)[1], {"send": "1", "period": "3"})
+
+    assert response.status_code == 400
+    assert "already mandatory in Acme" in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_disable_policy_code_when_already_off_shows_the_refusal(
+    admin_client, workspace, mailoutbox
+):
+    response = admin_client.post(_urls(workspace)[2], {"code": "123456"})
+
+    assert response.status_code == 400
+    assert "already optional in Acme" in response.content.decode()

@@ -79,6 +79,15 @@ def _retry_after(error: TwoStepError) -> int:
     return int(params.get("minutes", 1)) * 60
 
 
+def code_held_back(error: TwoStepError) -> dict:
+    """Why a sign-in's code was not emailed, as fields of its challenge."""
+    return {
+        "reason": error.code,
+        "detail": error.message,
+        "retry_after": _retry_after(error),
+    }
+
+
 def from_two_step_error(error: TwoStepError) -> ApiError:
     """The API's answer to a refusal of the second step."""
     code = _RENAMED.get(error.code, error.code)

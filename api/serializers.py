@@ -62,6 +62,23 @@ class TwoStepRequiredSerializer(serializers.Serializer):
     challenge = serializers.CharField()
     email_hint = serializers.CharField()
     expires_in = serializers.IntegerField(help_text="Seconds the challenge lives.")
+    code_sent = serializers.BooleanField(
+        help_text=(
+            "False when the limits on codes held the email back: offer the "
+            "backup code, or resend after `retry_after` while the challenge lives."
+        )
+    )
+    reason = serializers.ChoiceField(
+        choices=["too_many_codes", "resend_wait"],
+        required=False,
+        help_text="Why no code was sent; only when `code_sent` is false.",
+    )
+    detail = serializers.CharField(
+        required=False, help_text="The same, as a sentence for a person."
+    )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Seconds until a code can be sent."
+    )
 
 
 class ResendSerializer(serializers.Serializer):

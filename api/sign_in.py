@@ -25,6 +25,7 @@ from security import backup_codes, email_codes
 from security.conf import two_step_settings
 from security.errors import TwoStepError
 from security.events import Kind, record_event
+from security.mail import mask_email
 from security.models import EmailCode
 from security.second_step import two_step_enabled
 from workspace.compliance import setup_overdue
@@ -35,16 +36,27 @@ CHALLENGE_PREFIX = "chl_"
 Purpose = EmailCode.Purpose
 
 
+# Limits on emailing codes that hold back the code but not the sign-in: the
+# challenge still takes a backup code, or the code once the limit frees.
+_HOLDS_BACK_CODE = {"resend_wait", "too_many_codes"}
+
+
 @dataclass(frozen=True)
 class Challenge:
     value: str
     email_hint: str
     expires_in: int
+    # Why no code was emailed with this challenge; None when one was.
+    held_back: TwoStepError | None = None
 
 
 @sensitive_variables()
 def sign_in(*, request, email, password, device_name) -> str | Challenge:
-    """A token when no second step is needed, else a challenge (code sent)."""
+    """A token when no second step is needed, else a challenge.
+
+    The challenge comes with an emailed code unless the limits on codes held
+    it back (`Challenge.held_back`); then it takes a backup code.
+    """
     email = normalize_email(email)
     ip = client_ip(request)
     wait = throttle.retry_after(email=email, ip=ip)
@@ -71,6 +83,7 @@ def _challenge(*, request, user, device_name) -> Challenge:
     lifetime = two_step_settings().PENDING_SIGN_IN_LIFETIME
     value = CHALLENGE_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
+    held_back = None
     with transaction.atomic():
         row = SignInChallenge.objects.create(
             user=user,
@@ -80,17 +93,22 @@ def _challenge(*, request, user, device_name) -> Challenge:
             expires_at=now + lifetime,
         )
         try:
-            email_hint = email_codes.send_code(
+            email_codes.send_code(
                 user=user,
                 purpose=Purpose.SIGN_IN,
                 binding=row.code_binding,
                 request=request,
             )
         except TwoStepError as error:
-            # Leaving the block with an error drops the challenge too.
-            raise from_two_step_error(error) from None
+            if error.code not in _HOLDS_BACK_CODE:
+                # Leaving the block with an error drops the challenge too.
+                raise from_two_step_error(error) from None
+            held_back = error
     return Challenge(
-        value=value, email_hint=email_hint, expires_in=int(lifetime.total_seconds())
+        value=value,
+        email_hint=mask_email(user.email),
+        expires_in=int(lifetime.total_seconds()),
+        held_back=held_back,
     )
 
 

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import selectors, sign_in
-from api.errors import ApiError
+from api.errors import ApiError, code_held_back
 from api.negotiation import JSONUnlessAsked
 from api.permissions import HasToken
 from api.serializers import (
@@ -58,6 +58,19 @@ def _token_answer(token):
     return Response({"token": token, "token_type": TOKEN_TYPE})
 
 
+def _challenge_answer(challenge):
+    body = {
+        "status": "two_step_required",
+        "challenge": challenge.value,
+        "email_hint": challenge.email_hint,
+        "expires_in": challenge.expires_in,
+        "code_sent": challenge.held_back is None,
+    }
+    if challenge.held_back is not None:
+        body.update(code_held_back(challenge.held_back))
+    return Response(body)
+
+
 def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -90,26 +103,22 @@ class LoginView(OpenView):
                     serializers=[TokenSerializer, TwoStepRequiredSerializer],
                     resource_type_field_name=None,
                 ),
-                description="A token, or a challenge when the second step is on.",
+                description=(
+                    "A token, or a challenge when the second step is on; the "
+                    "challenge says when the limits on codes held its email back."
+                ),
             ),
             **_BAD_INPUT,
             401: _error("invalid_credentials"),
             403: _error("two_step_setup_required"),
-            429: _error("rate_limited, locked, resend_wait, too_many_codes"),
+            429: _error("rate_limited, locked"),
         },
     )
     def post(self, request):
         data = _valid(LoginSerializer, request)
         result = sign_in.sign_in(request=request, **data)
         if isinstance(result, sign_in.Challenge):
-            return Response(
-                {
-                    "status": "two_step_required",
-                    "challenge": result.value,
-                    "email_hint": result.email_hint,
-                    "expires_in": result.expires_in,
-                }
-            )
+            return _challenge_answer(result)
         return _token_answer(result)
 
 

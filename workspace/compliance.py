@@ -46,11 +46,16 @@ _LABELS = {
 }
 
 
+def mandatory_memberships_of_anyone():
+    """Memberships in workspaces that make 2FA mandatory, for prefetching."""
+    return Membership.objects.filter(
+        workspace__two_step_required_since__isnull=False
+    ).select_related("workspace")
+
+
 def mandatory_memberships(user):
     """The user's memberships in workspaces that make 2FA mandatory."""
-    return Membership.objects.filter(
-        user=user, workspace__two_step_required_since__isnull=False
-    ).select_related("workspace")
+    return mandatory_memberships_of_anyone().filter(user=user)
 
 
 def mandatory_workspace_names(user) -> list[str]:

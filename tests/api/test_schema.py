@@ -151,6 +151,17 @@ def test_description_matches_second_step_answers(api, member, check, mailoutbox)
     check(api.login(member), "/api/v1/auth/login", "post")
 
 
+def test_description_matches_login_without_code_sent(api, member, check, mailoutbox):
+    enable_two_step_unchecked(member)
+    for _ in range(5):
+        api.login(member)
+
+    answer = api.login(member)
+
+    assert answer.json()["code_sent"] is False
+    check(answer, "/api/v1/auth/login", "post")
+
+
 def test_description_matches_signed_in_answers(api, member, check):
     token = api.login(member).json()["token"]
 

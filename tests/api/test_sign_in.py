@@ -13,7 +13,8 @@ from freezegun import freeze_time
 
 from api.models import AppToken, SignInChallenge
 from api.tokens import hash_secret
-from security import backup_codes
+from security import backup_codes, email_codes
+from security.errors import TwoStepError
 from security.mail import mask_email
 from security.models import EmailCode, SecurityEvent, TwoStep
 from tests.factories import (
@@ -97,10 +98,78 @@ def test_login_with_two_step_returns_challenge_and_emails_code(api, two_step_mem
     assert body["status"] == "two_step_required"
     assert body["email_hint"] == mask_email(two_step_member.email)
     assert body["expires_in"] == 600
+    assert body["code_sent"] is True
     assert "token" not in body
     assert not AppToken.objects.exists()
     assert two_step_member.email in mail.outbox[-1].to
     assert re.search(r"\b\d{6}\b", mail.outbox[-1].body)
+
+
+def test_login_past_code_limit_returns_challenge_without_code(api, two_step_member):
+    with freeze_time(NOW) as frozen:
+        for _ in range(5):
+            _challenge(api, two_step_member)
+        frozen.tick(timedelta(minutes=11))
+        sent = len(mail.outbox)
+
+        response = api.login(two_step_member)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "two_step_required"
+    assert body["email_hint"] == mask_email(two_step_member.email)
+    assert body["code_sent"] is False
+    assert body["reason"] == "too_many_codes"
+    assert body["detail"] == TwoStepError.render("too_many_codes", minutes=4)
+    assert body["retry_after"] == 4 * 60
+    assert len(mail.outbox) == sent
+    assert SignInChallenge.objects.count() == 6
+
+
+def test_login_past_code_limit_still_takes_backup_code(
+    api, two_step_member, fresh_backup_codes
+):
+    for _ in range(5):
+        _challenge(api, two_step_member)
+    challenge = _challenge(api, two_step_member)
+
+    response = _verify(api, challenge, backup_code=fresh_backup_codes[0])
+
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "Bearer"
+
+
+def test_login_past_code_limit_sends_code_on_resend_once_freed(api, two_step_member):
+    with freeze_time(NOW) as frozen:
+        for _ in range(5):
+            _challenge(api, two_step_member)
+        frozen.tick(timedelta(minutes=11))
+        answer = api.login(two_step_member).json()
+        frozen.tick(timedelta(seconds=answer["retry_after"] + 1))
+
+        resent = api.post("/api/v1/auth/resend", {"challenge": answer["challenge"]})
+        verified = _verify(api, answer["challenge"], code=last_emailed_code())
+
+    assert resent.status_code == 200
+    assert verified.status_code == 200
+
+
+def test_login_while_resend_waits_returns_challenge_without_code(
+    api, two_step_member, monkeypatch
+):
+    def wait(**kwargs):
+        raise TwoStepError("resend_wait", seconds=42)
+
+    monkeypatch.setattr(email_codes, "send_code", wait)
+
+    response = api.login(two_step_member)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["code_sent"] is False
+    assert body["reason"] == "resend_wait"
+    assert body["retry_after"] == 42
+    assert SignInChallenge.objects.exists()
 
 
 def test_login_challenge_is_stored_only_as_hash_and_bound_code(api, two_step_member):

@@ -438,3 +438,41 @@ def test_disable_policy_code_when_already_off_shows_the_refusal(
 
     assert response.status_code == 400
     assert "already optional in Acme" in response.content.decode()
+
+
+def test_enable_policy_member_overdue_elsewhere_is_told_so(
+    admin_client, workspace, mailoutbox
+):
+    member = UserFactory(email="late@example.com")
+    beta = Workspace.objects.create(
+        name="Beta", two_step_required_since=T0 - 5 * DAY, compliance_period_days=2
+    )
+    MembershipFactory(workspace=beta, user=member, joined_at=T0 - 9 * DAY)
+    MembershipFactory(workspace=workspace, user=member, joined_at=T0 - DAY)
+
+    with freeze_time(T0):
+        _turn_on(admin_client, workspace, period="3")
+
+    notice = next(m for m in mailoutbox if m.to == ["late@example.com"])
+    assert "already past your deadline in Beta" in notice.body
+    assert "Turn it on by" not in notice.body
+
+
+def test_enable_policy_member_with_earlier_deadline_elsewhere_gets_that_one(
+    admin_client, workspace, mailoutbox
+):
+    member = UserFactory(email="soon@example.com")
+    beta = Workspace.objects.create(
+        name="Beta", two_step_required_since=T0 - DAY, compliance_period_days=2
+    )
+    MembershipFactory(workspace=beta, user=member, joined_at=T0 - 9 * DAY)
+    MembershipFactory(workspace=workspace, user=member, joined_at=T0 - DAY)
+
+    with freeze_time(T0):
+        _turn_on(admin_client, workspace, period="3")
+
+    notice = next(m for m in mailoutbox if m.to == ["soon@example.com"])
+    # 1 day after 09:00 UTC on 2 March, in Kiritimati (UTC+14).
+    assert "Turn it on by 3 March 2026, 23:00 (Pacific/Kiritimati)" in notice.body
+    assert "set by Beta" in notice.body
+    assert "5 March" not in notice.body

@@ -53,6 +53,11 @@ class SendPolicyOnCodeForm(forms.Form):
 class EnablePolicyForm(CodeForm):
     period = PeriodField()
 
+    def __init__(self, *args, **kwargs):
+        # It shares the settings page with SendPolicyOnCodeForm's period field.
+        kwargs.setdefault("auto_id", "id_confirm_%s")
+        super().__init__(*args, **kwargs)
+
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address")

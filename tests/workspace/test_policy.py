@@ -476,3 +476,16 @@ def test_enable_policy_member_with_earlier_deadline_elsewhere_gets_that_one(
     assert "Turn it on by 3 March 2026, 23:00 (Pacific/Kiritimati)" in notice.body
     assert "set by Beta" in notice.body
     assert "5 March" not in notice.body
+
+
+def test_settings_page_period_inputs_have_distinct_ids(
+    admin_client, workspace, mailoutbox
+):
+    settings_url, on, _ = _urls(workspace)
+    admin_client.post(on, {"send": "1", "period": "3"})
+
+    page = admin_client.get(settings_url).content.decode()
+
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert 'id="id_period"' in page
+    assert len(ids) == len(set(ids))

@@ -1,7 +1,8 @@
 """Every error the API answers with, keyed by a code, in one place.
 
 An error is JSON: `{"error": "<code>", "detail": "<sentence for a person>"}`
-plus the fields named for it (`retry_after`, `attempts_left`, `fields`).
+plus the fields named for it (`retry_after`, `attempts_left`, `fields`,
+`method`).
 Refusals of the second step keep the keys and sentences of the web, from
 `security.errors`, except where the API names them differently.
 """

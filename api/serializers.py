@@ -117,6 +117,9 @@ class ErrorSerializer(serializers.Serializer):
         required=False, help_text="Seconds to wait; also in `Retry-After`."
     )
     attempts_left = serializers.IntegerField(required=False)
+    method = serializers.CharField(
+        required=False, help_text="The HTTP method refused, for `method_not_allowed`."
+    )
 
     def get_fields(self):
         # `fields` cannot be declared as an attribute: serializers own that name.

@@ -30,8 +30,8 @@ def description(client, transactional_db):
 
 
 @pytest.fixture
-def check(description):
-    """Assert that an answer is one the description promises."""
+def conforms(description):
+    """Assert that a body matches a schema of the description, key for key."""
     registry = Registry().with_resource(
         BASE, Resource.from_contents(description, default_specification=DRAFT202012)
     )
@@ -48,6 +48,20 @@ def check(description):
             names |= declared(option)
         return names
 
+    def assert_conforms(body, schema):
+        validator = Draft202012Validator(
+            {"$ref": BASE + schema["$ref"]}, registry=registry
+        )
+        validator.validate(body)
+        assert set(body) <= declared(schema), set(body) - declared(schema)
+
+    return assert_conforms
+
+
+@pytest.fixture
+def check(description, conforms):
+    """Assert that an answer is one the description promises."""
+
     def assert_described(response, path, method):
         operation = description["paths"][path][method]
         answers = operation["responses"]
@@ -56,13 +70,7 @@ def check(description):
         if content is None:
             assert not response.content
             return
-        schema = content["application/json"]["schema"]
-        body = response.json()
-        validator = Draft202012Validator(
-            {"$ref": BASE + schema["$ref"]}, registry=registry
-        )
-        validator.validate(body)
-        assert set(body) <= declared(schema), set(body) - declared(schema)
+        conforms(response.json(), content["application/json"]["schema"])
 
     return assert_described
 
@@ -174,6 +182,20 @@ def test_description_matches_signed_in_answers(api, member, check):
     check(api.get("/api/v1/me", token=token), "/api/v1/me", "get")
     check(api.post("/api/v1/auth/logout", token=token), "/api/v1/auth/logout", "post")
     check(api.post("/api/v1/auth/logout", token=token), "/api/v1/auth/logout", "post")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/auth/login"), ("put", "/api/v1/auth/verify")],
+)
+def test_description_of_errors_matches_method_not_allowed(
+    api, transactional_db, conforms, method, path
+):
+    response = api.call(method, path)
+
+    assert response.status_code == 405
+    assert response.json()["method"] == method.upper()
+    conforms(response.json(), {"$ref": "#/components/schemas/Error"})
 
 
 def test_description_of_login_says_what_login_takes(description):

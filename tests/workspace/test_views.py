@@ -2,6 +2,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -376,3 +377,17 @@ def test_notice_several_workspaces_names_earliest_deadline(transactional_db):
 
     assert "by Fast" in page
     assert "4 March 2026, 09:00" in page
+
+
+def test_list_members_table_gets_a_wide_card_that_scrolls_inside(
+    admin_client, workspace
+):
+    # At 1280 px the six columns need more than the 46rem reading width.
+    css = (settings.BASE_DIR / "static/css/app.css").read_text()
+
+    page = admin_client.get(f"/workspaces/{workspace.pk}/members/").content.decode()
+
+    assert '<div class="card wide">' in page
+    assert '<div class="table-scroll">' in page
+    assert "main:has(> .card.wide) { max-width: 76rem; }" in css
+    assert ".table-scroll { overflow-x: auto; }" in css

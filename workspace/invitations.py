@@ -64,7 +64,7 @@ def invite_member(*, workspace, email, role, actor, request=None) -> Invitation:
             "invitation": invitation,
             "inviter": actor,
             "accept_url": site_url(request)
-            + reverse("workspace:accept_invitation", args=[token]),
+            + reverse("workspace:open_invitation", args=[token]),
         }
         send_email(
             to=email,

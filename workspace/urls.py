@@ -46,9 +46,15 @@ urlpatterns = [
         views.remove_member,
         name="remove_member",
     ),
+    # Before the token pattern, which would also match "accept".
     path(
-        "invitations/<str:token>/",
+        "invitations/accept/",
         views.accept_invitation,
         name="accept_invitation",
+    ),
+    path(
+        "invitations/<str:token>/",
+        views.open_invitation,
+        name="open_invitation",
     ),
 ]

@@ -36,6 +36,7 @@ from workspace.forms import (
 from workspace.mail import workspace_zone
 
 CHOSEN_PERIOD = "workspace.chosen_period"
+PENDING_INVITATION = "workspace.pending_invitation"
 
 
 def admin_only(view):
@@ -394,8 +395,20 @@ _REFUSAL_STATUS = {
 
 
 @never_cache
+def open_invitation(request, token):
+    """The emailed link: keep its token in the session and leave its address.
+
+    Django logs the path of every refused request, and browsers send it on as
+    the Referer; the pages of the invitation have no token in theirs.
+    """
+    request.session[PENDING_INVITATION] = token
+    return redirect("workspace:accept_invitation")
+
+
+@never_cache
 @sensitive_post_parameters("password")
-def accept_invitation(request, token):
+def accept_invitation(request):
+    token = request.session.get(PENDING_INVITATION, "")
     try:
         invitation = invitations.find_invitation(token=token)
     except WorkspaceError as error:
@@ -409,6 +422,7 @@ def accept_invitation(request, token):
                     invitation=invitation, user=request.user, request=request
                 )
                 request.session[selectors.CURRENT_WORKSPACE] = joined.workspace_id
+                request.session.pop(PENDING_INVITATION, None)
                 messages.success(request, f"Welcome to {invitation.workspace.name}.")
                 return redirect("accounts:home")
             if request.user.email != invitation.email:
@@ -418,9 +432,9 @@ def accept_invitation(request, token):
         return render(request, "workspace/invitations/accept.html", context)
 
     if invitations.account_exists(invitation):
-        context["sign_in_url"] = (
-            reverse("accounts:sign_in") + "?next=" + request.get_full_path()
-        )
+        # Back through the emailed link: signing in may start a new session.
+        link = reverse("workspace:open_invitation", args=[token])
+        context["sign_in_url"] = reverse("accounts:sign_in") + "?next=" + link
         return render(request, "workspace/invitations/accept.html", context)
 
     form = JoinForm(request.POST or None, email=invitation.email)
@@ -436,6 +450,7 @@ def accept_invitation(request, token):
             return _refused(request, error, status=_REFUSAL_STATUS[error.code])
         login(request, user, backend="accounts.backends.EmailBackend")
         request.session[selectors.CURRENT_WORKSPACE] = invitation.workspace_id
+        request.session.pop(PENDING_INVITATION, None)
         messages.success(request, f"Welcome to {invitation.workspace.name}.")
         return redirect("accounts:home")
     context["form"] = form

@@ -1,3 +1,4 @@
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -6,7 +7,12 @@ from freezegun import freeze_time
 
 from accounts.models import User
 from security.models import SecurityEvent
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 from tests.workspace.conftest import signed_in
 from workspace.compliance import deadline_of
 from workspace.errors import WorkspaceError
@@ -16,10 +22,16 @@ from workspace.models import Invitation, Membership
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 NEW_PASSWORD = "a long new passphrase 42"
+ACCEPT = "/invitations/accept/"
 
 
 def _link(mailoutbox) -> str:
     return re.search(r"https?://[^/\s]+(/invitations/\S+/)", mailoutbox[-1].body)[1]
+
+
+def _open(client, link):
+    """Open the emailed link as a browser does: it leads to the accept page."""
+    return client.get(link, follow=True)
 
 
 def _invite(admin_client, workspace, email, role="member"):
@@ -69,8 +81,8 @@ def test_accept_invitation_new_person_sets_name_and_password(
     _invite(admin_client, workspace, "new@example.com", role="admin")
     link = _link(mailoutbox)
 
-    page = client.get(link)
-    response = client.post(link, {"name": "Nia New", "password": NEW_PASSWORD})
+    page = _open(client, link)
+    response = client.post(ACCEPT, {"name": "Nia New", "password": NEW_PASSWORD})
 
     assert page.status_code == 200
     assert response.status_code == 302
@@ -87,7 +99,9 @@ def test_accept_invitation_new_person_weak_password_is_refused(
 ):
     _invite(admin_client, workspace, "new@example.com")
 
-    response = client.post(_link(mailoutbox), {"name": "Nia", "password": "123"})
+    _open(client, _link(mailoutbox))
+
+    response = client.post(ACCEPT, {"name": "Nia", "password": "123"})
 
     assert response.status_code == 200
     assert response.context["form"].errors["password"]
@@ -102,7 +116,7 @@ def test_accept_invitation_existing_user_signed_out_is_asked_to_sign_in(
     _invite(admin_client, workspace, existing.email)
     link = _link(mailoutbox)
 
-    response = client.get(link)
+    response = _open(client, link)
 
     assert "/sign-in/?next=" + link in response.content.decode()
     assert not Membership.objects.filter(user=existing, workspace=workspace).exists()
@@ -116,8 +130,8 @@ def test_accept_invitation_existing_user_signed_in_joins(
     link = _link(mailoutbox)
     client = signed_in(existing)
 
-    page = client.get(link)
-    response = client.post(link)
+    page = _open(client, link)
+    response = client.post(ACCEPT)
 
     assert page.status_code == 200
     assert response.status_code == 302
@@ -129,10 +143,11 @@ def test_accept_invitation_used_twice_is_refused(
 ):
     _invite(admin_client, workspace, "new@example.com")
     link = _link(mailoutbox)
-    client.post(link, {"name": "Nia", "password": NEW_PASSWORD})
+    _open(client, link)
+    client.post(ACCEPT, {"name": "Nia", "password": NEW_PASSWORD})
     client.post("/sign-out/")
 
-    again = client.get(link)
+    again = _open(client, link)
 
     assert again.status_code == 410
     assert again.context["code"] == "invitation_used"
@@ -144,9 +159,9 @@ def test_accept_invitation_expired_is_refused(admin_client, workspace, mailoutbo
     link = _link(mailoutbox)
 
     with freeze_time(T0 + timedelta(days=7) - SECOND):
-        before = signed_in(UserFactory()).get(link)
+        before = _open(signed_in(UserFactory()), link)
     with freeze_time(T0 + timedelta(days=7)):
-        after = admin_client.get(link)
+        after = _open(admin_client, link)
 
     assert before.context["code"] == "invitation_other_email"
     assert after.status_code == 410
@@ -157,8 +172,9 @@ def test_accept_invitation_other_email_is_refused(admin_client, workspace, mailo
     _invite(admin_client, workspace, "new@example.com")
     intruder = UserFactory(email="intruder@example.com")
     client = signed_in(intruder)
+    _open(client, _link(mailoutbox))
 
-    response = client.post(_link(mailoutbox))
+    response = client.post(ACCEPT)
 
     assert response.status_code == 403
     assert response.context["code"] == "invitation_other_email"
@@ -167,7 +183,7 @@ def test_accept_invitation_other_email_is_refused(admin_client, workspace, mailo
 
 
 def test_accept_invitation_unknown_token_is_not_found(client, transactional_db):
-    response = client.get("/invitations/not-a-real-token/")
+    response = _open(client, "/invitations/not-a-real-token/")
 
     assert response.status_code == 404
     assert response.context["code"] == "invitation_invalid"
@@ -178,7 +194,7 @@ def test_invite_member_again_voids_the_older_link(admin_client, workspace, mailo
     first = _link(mailoutbox)
     _invite(admin_client, workspace, "new@example.com")
 
-    response = admin_client.get(first)
+    response = _open(admin_client, first)
 
     assert response.context["code"] == "invitation_expired"
 
@@ -208,9 +224,61 @@ def test_accept_invitation_late_joiner_gets_own_deadline(
             workspace=workspace, email="late@example.com", role="member", actor=admin
         )
         client = signed_in(UserFactory(email="late@example.com"))
-        client.post(_link(mailoutbox))
+        _open(client, _link(mailoutbox))
+        client.post(ACCEPT)
         page = client.get("/").content.decode()
 
     membership = Membership.objects.get(user__email="late@example.com")
     assert deadline_of(membership) == T0 + timedelta(days=7)
     assert "Two-step verification is required" in page
+
+
+def test_open_invitation_leads_to_a_page_without_the_token(
+    admin_client, workspace, mailoutbox, client
+):
+    _invite(admin_client, workspace, "new@example.com")
+    link = _link(mailoutbox)
+
+    response = client.get(link)
+
+    assert response.status_code == 302
+    assert response.url == ACCEPT
+
+
+def test_accept_invitation_refused_to_other_account_logs_no_live_token(
+    admin_client, workspace, mailoutbox, caplog
+):
+    _invite(admin_client, workspace, "new@example.com")
+    link = _link(mailoutbox)
+    token = link.split("/")[2]
+    client = signed_in(UserFactory(email="intruder@example.com"))
+
+    with caplog.at_level(logging.INFO):
+        page = _open(client, link)
+        refusal = client.post(ACCEPT)
+
+    assert (page.status_code, refusal.status_code) == (403, 403)
+    assert refusal.context["code"] == "invitation_other_email"
+    assert "Forbidden: /invitations/accept/" in caplog.text
+    assert token not in caplog.text
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_accept_invitation_existing_user_signs_in_then_joins(
+    admin_client, workspace, mailoutbox, client
+):
+    existing = UserFactory(email="old@example.com")
+    _invite(admin_client, workspace, existing.email)
+    link = _link(mailoutbox)
+    _open(client, link)
+
+    back = client.post(
+        "/sign-in/?next=" + link,
+        {"username": existing.email, "password": PASSWORD},
+        follow=True,
+    )
+    response = client.post(ACCEPT)
+
+    assert back.context["invitation"].email == existing.email
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=existing, workspace=workspace).exists()

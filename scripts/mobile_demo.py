@@ -98,6 +98,11 @@ def main():
     if status != 200:
         fail("Sign-in", status, answer)
     if answer.get("status") == "two_step_required":
+        if not answer.get("code_sent", True):
+            sys.exit(
+                f"No code was sent: {answer.get('detail')} Try again in "
+                f"{answer.get('retry_after')} seconds, or use a backup code."
+            )
         print(f"Second step: a code went to {answer['email_hint']}.")
         code = wait_for_new_code(base, args.email, seen)
         print(f"Read code {code} from the dev outbox.")

@@ -71,6 +71,8 @@ def pending_period(*, membership) -> int | None:
             user=membership.user,
             purpose=Purpose.POLICY_ON,
             binding__startswith=f"{workspace.pk}:",
+            status=EmailCode.Status.LIVE,
+            expires_at__gt=timezone.now(),
         )
         .order_by("-created_at")
         .values_list("binding", flat=True)

@@ -26,7 +26,9 @@ class SignUpForm(forms.Form):
     password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
-    workspace_name = forms.CharField(max_length=150, label="Workspace name")
+    workspace_name = forms.CharField(
+        max_length=150, label="Workspace name", validators=[validate_one_line_name]
+    )
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
 
     error_messages = {

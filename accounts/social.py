@@ -30,6 +30,7 @@ from security.mail import send_security_email
 from security.second_step import two_step_enabled
 from security.signals import password_changed
 from workspace.membership import create_workspace
+from workspace.validators import validate_one_line_name
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,12 @@ def default_workspace_name(user) -> str:
 class SocialSignUpForm(SignupForm):
     """Shown when a provider's sign-up needs more: e.g. no email address."""
 
-    name = forms.CharField(max_length=150, label="Your name")
-    workspace_name = forms.CharField(max_length=150, label="Workspace name")
+    name = forms.CharField(
+        max_length=150, label="Your name", validators=[validate_one_line_name]
+    )
+    workspace_name = forms.CharField(
+        max_length=150, label="Workspace name", validators=[validate_one_line_name]
+    )
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
 
     def __init__(self, *args, **kwargs):

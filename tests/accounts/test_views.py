@@ -146,3 +146,20 @@ def test_password_reset_does_not_skip_the_second_step(client, user, mailoutbox):
     response = client.get("/settings/profile/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/verify/")
+
+
+def test_sign_up_workspace_name_with_a_line_break_is_refused(client, db):
+    response = client.post(
+        "/sign-up/",
+        {
+            "name": "Ada",
+            "email": "ada@example.com",
+            "password": "a long enough passphrase 7",
+            "workspace_name": "Acme\r\nBcc: spy@example.com",
+            "time_zone": "UTC",
+        },
+    )
+
+    errors = response.context["form"].errors.as_data()["workspace_name"]
+    assert errors[0].code == "name_control_characters"
+    assert not User.objects.filter(email="ada@example.com").exists()

@@ -4,10 +4,10 @@ Override any of them with a `TWO_STEP` dict in the Django settings, e.g.
 `TWO_STEP = {"EMAIL_CODE_LIFETIME": timedelta(minutes=5)}`.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
+from kommo2fa.conf import read_app_settings
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,4 @@ class TwoStepSettings:
 
 
 def two_step_settings() -> TwoStepSettings:
-    overrides = getattr(settings, "TWO_STEP", {})
-    known = {f.name for f in fields(TwoStepSettings)}
-    unknown = set(overrides) - known
-    if unknown:
-        raise ValueError(f"Unknown TWO_STEP settings: {', '.join(sorted(unknown))}")
-    return TwoStepSettings(**overrides)
+    return read_app_settings(TwoStepSettings, "TWO_STEP")

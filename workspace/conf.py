@@ -4,10 +4,10 @@ Override any of them with a `WORKSPACE` dict in the Django settings, e.g.
 `WORKSPACE = {"INVITATION_LIFETIME": timedelta(days=3)}`.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
+from kommo2fa.conf import read_app_settings
 
 
 @dataclass(frozen=True)
@@ -20,9 +20,4 @@ class WorkspaceSettings:
 
 
 def workspace_settings() -> WorkspaceSettings:
-    overrides = getattr(settings, "WORKSPACE", {})
-    known = {f.name for f in fields(WorkspaceSettings)}
-    unknown = set(overrides) - known
-    if unknown:
-        raise ValueError(f"Unknown WORKSPACE settings: {', '.join(sorted(unknown))}")
-    return WorkspaceSettings(**overrides)
+    return read_app_settings(WorkspaceSettings, "WORKSPACE")

@@ -59,7 +59,16 @@ def _seconds_until(moment, now) -> int:
     return max(1, math.ceil((moment - now).total_seconds()))
 
 
-def resend_available_in(*, user, purpose, binding="") -> int:
+def _same_operation(*, binding, scope):
+    """Codes that stand for the same operation: same binding, or same scope.
+
+    A `scope` groups bindings that differ only in what they confirm, e.g.
+    one workspace's policy codes for different periods.
+    """
+    return {"binding__startswith": scope} if scope else {"binding": binding}
+
+
+def resend_available_in(*, user, purpose, binding="", scope=None) -> int:
     """Seconds until another code of `purpose` may be sent; 0 when now.
 
     The wait is per binding: a new sign-in, which needs the password again,
@@ -68,7 +77,9 @@ def resend_available_in(*, user, purpose, binding="") -> int:
     conf = two_step_settings()
     now = timezone.now()
     latest = (
-        EmailCode.objects.filter(user=user, purpose=purpose, binding=binding)
+        EmailCode.objects.filter(
+            user=user, purpose=purpose, **_same_operation(binding=binding, scope=scope)
+        )
         .order_by("-created_at")
         .values_list("created_at", flat=True)
         .first()
@@ -95,7 +106,7 @@ def live_code(*, user, purpose, binding=""):
 
 
 @sensitive_variables()
-def send_code(*, user, purpose, binding="", request=None, **mail_context):
+def send_code(*, user, purpose, binding="", scope=None, request=None, **mail_context):
     """Make a new code of `purpose` and `binding`, replacing the previous one
     of both, and email it. Returns the masked address it went to.
 
@@ -111,7 +122,9 @@ def send_code(*, user, purpose, binding="", request=None, **mail_context):
     with transaction.atomic():
         # One sender at a time per user, so the limits below hold under races.
         TwoStep.objects.select_for_update().filter(user=user).first()
-        wait = resend_available_in(user=user, purpose=purpose, binding=binding)
+        wait = resend_available_in(
+            user=user, purpose=purpose, binding=binding, scope=scope
+        )
         if wait:
             raise TwoStepError("resend_wait", seconds=wait)
         times = list(
@@ -128,7 +141,10 @@ def send_code(*, user, purpose, binding="", request=None, **mail_context):
                 "too_many_codes", minutes=math.ceil(_seconds_until(freed_at, now) / 60)
             )
         EmailCode.objects.filter(
-            user=user, purpose=purpose, binding=binding, status=Status.LIVE
+            user=user,
+            purpose=purpose,
+            status=Status.LIVE,
+            **_same_operation(binding=binding, scope=scope),
         ).update(status=Status.REPLACED)
         EmailCode.objects.create(
             user=user,

@@ -107,11 +107,18 @@ def code_sent(*, membership, turning_on) -> bool:
     )
 
 
+def _scope(workspace, *, turning_on) -> str | None:
+    """Codes for turning the policy on, whatever their period, replace each
+    other and share one resend wait."""
+    return f"{workspace.pk}:" if turning_on else None
+
+
 def resend_available_in(*, membership, turning_on, period=None) -> int:
     return email_codes.resend_available_in(
         user=membership.user,
         purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
         binding=_binding(membership.workspace, days=period if turning_on else None),
+        scope=_scope(membership.workspace, turning_on=turning_on),
     )
 
 
@@ -125,6 +132,7 @@ def send_policy_code(*, membership, turning_on, period=None, request=None) -> st
         user=membership.user,
         purpose=Purpose.POLICY_ON if turning_on else Purpose.POLICY_OFF,
         binding=_binding(workspace, days=days),
+        scope=_scope(workspace, turning_on=turning_on),
         request=request,
         workspace=workspace,
         compliance_period_days=days,

@@ -489,3 +489,27 @@ def test_settings_page_period_inputs_have_distinct_ids(
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert 'id="id_period"' in page
     assert len(ids) == len(set(ids))
+
+
+def test_send_policy_code_for_another_period_replaces_the_earlier_code(
+    admin_client, workspace, mailoutbox
+):
+    _, on, _ = _urls(workspace)
+    with freeze_time(T0) as clock:
+        admin_client.post(on, {"send": "1", "period": "3"})
+        first = last_emailed_code()
+        clock.tick(10)
+        waiting = admin_client.post(on, {"send": "1", "period": "2"})
+        clock.tick(61)
+        admin_client.post(on, {"send": "1", "period": "2"})
+
+        response = admin_client.post(on, {"period": "3", "code": first})
+
+    assert waiting.status_code == 400
+    assert _error_code(waiting, "period") == "resend_wait"
+    assert list(
+        EmailCode.objects.order_by("created_at").values_list("status", flat=True)
+    ) == ["replaced", "live"]
+    assert response.status_code == 400
+    workspace.refresh_from_db()
+    assert workspace.two_step_required_since is None

@@ -152,3 +152,44 @@ def disable_two_step(*, request, code) -> None:
         raise refusal
     request.session.pop(PASSWORD_CONFIRMED_AT, None)
     logger.info("User %s turned off two-step verification", user.pk)
+
+
+def send_new_codes_code(*, request, password) -> str:
+    """The first step to a new set of backup codes: password, then a code."""
+    confirm_password(request=request, password=password)
+    if not two_step_for(request.user).is_enabled:
+        raise TwoStepError("already_disabled")
+    return email_codes.send_code(
+        user=request.user, purpose=Purpose.NEW_BACKUP_CODES, request=request
+    )
+
+
+@sensitive_variables()
+def make_new_backup_codes(*, request, code) -> list[str]:
+    """Void the old backup codes and make a new set, while 2FA stays on."""
+    user = request.user
+    email_codes.normalize_code(code)
+    if not password_confirmed(request):
+        raise TwoStepError("password_required")
+    refusal = None
+    with transaction.atomic():
+        state = TwoStep.objects.select_for_update().get(user=user)
+        if not state.is_enabled:
+            raise TwoStepError("already_disabled")
+        try:
+            email_codes.redeem_code(
+                user=user, purpose=Purpose.NEW_BACKUP_CODES, code=code, request=request
+            )
+        except TwoStepError as error:
+            refusal = error
+        else:
+            codes = backup_codes.replace_codes(user=user)
+            record_event(kind=Kind.BACKUP_CODES_REPLACED, user=user, request=request)
+            send_security_email(
+                user=user, event="backup_codes_replaced", request=request
+            )
+    if refusal is not None:
+        raise refusal
+    request.session.pop(PASSWORD_CONFIRMED_AT, None)
+    logger.info("User %s made new backup codes", user.pk)
+    return codes

@@ -39,6 +39,7 @@ class EmailCode(models.Model):
         POLICY_OFF = "policy_off", "turning off mandatory two-step verification"
         CHANGE_PASSWORD = "change_password", "changing the password"
         CHANGE_EMAIL = "change_email", "changing the email address"
+        NEW_BACKUP_CODES = "new_backup_codes", "making new backup codes"
 
     class Status(models.TextChoices):
         LIVE = "live", "Live"
@@ -104,6 +105,7 @@ class SecurityEvent(models.Model):
         SECOND_STEP_PASSED = "second_step_passed", "Passed the second step"
         SECOND_STEP_FAILED = "second_step_failed", "Failed the second step"
         BACKUP_CODE_USED = "backup_code_used", "Used a backup code"
+        BACKUP_CODES_REPLACED = "backup_codes_replaced", "Made new backup codes"
         LOCKED = "locked", "Second step locked"
         TWO_STEP_ENABLED = "two_step_enabled", "Turned on two-step verification"
         TWO_STEP_DISABLED = "two_step_disabled", "Turned off two-step verification"

@@ -34,6 +34,9 @@ def security_overview(request) -> dict:
         is not None,
         "disable_code_sent": enrollment.password_confirmed(request)
         and email_codes.live_code(user=user, purpose=Purpose.DISABLE) is not None,
+        "new_codes_code_sent": enrollment.password_confirmed(request)
+        and email_codes.live_code(user=user, purpose=Purpose.NEW_BACKUP_CODES)
+        is not None,
         "enable_resend_in": email_codes.resend_available_in(
             user=user, purpose=Purpose.ENABLE
         ),

@@ -12,6 +12,11 @@ urlpatterns = [
     path("settings/security/disable/", views.disable_two_step, name="disable_two_step"),
     path("settings/security/set-up/", views.set_up_two_step, name="set_up_two_step"),
     path(
+        "settings/security/backup-codes/",
+        views.replace_backup_codes,
+        name="replace_backup_codes",
+    ),
+    path(
         "settings/security/sessions/<int:session_id>/sign-out/",
         views.revoke_session,
         name="revoke_session",

@@ -104,6 +104,9 @@ def _settings_page(request, *, status=200, **forms):
             "enable_form": forms.get("enable_form") or CodeForm(),
             "password_form": forms.get("password_form") or PasswordForm(),
             "disable_form": forms.get("disable_form") or CodeForm(),
+            "new_codes_password_form": forms.get("new_codes_password_form")
+            or PasswordForm(),
+            "new_codes_form": forms.get("new_codes_form") or CodeForm(),
         }
     )
     return render(request, "security/settings/show.html", context, status=status)
@@ -191,6 +194,39 @@ def disable_two_step(request):
             )
             return redirect("security:show_security")
     return _settings_page(request, disable_form=form)
+
+
+@require_POST
+@login_required
+@never_cache
+@sensitive_post_parameters("code", "password")
+def replace_backup_codes(request):
+    """A new set of backup codes while 2FA stays on: password, then a code."""
+    if "send" in request.POST:
+        form = PasswordForm(request.POST)
+        if not form.is_valid():
+            return _settings_page(request, new_codes_password_form=form)
+        try:
+            sent_to = enrollment.send_new_codes_code(
+                request=request, password=form.cleaned_data["password"]
+            )
+        except TwoStepError as error:
+            add_refusal(form, "password", error)
+            return _settings_page(request, new_codes_password_form=form)
+        messages.success(request, f"We sent a 6-digit code to {sent_to}.")
+        return redirect("security:show_security")
+
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = enrollment.make_new_backup_codes(
+                request=request, code=form.cleaned_data["code"]
+            )
+        except TwoStepError as error:
+            add_refusal(form, "code", error)
+        else:
+            return _show_backup_codes(request, codes)
+    return _settings_page(request, new_codes_form=form)
 
 
 @open_during(Stage.SETUP)

@@ -355,3 +355,57 @@ def test_disable_without_a_password_on_the_account_asks_to_set_one(
     )
     assert mailoutbox == []
     assert _two_step_on(user)
+
+
+NEW_CODES = "/settings/security/backup-codes/"
+
+
+def test_new_backup_codes_in_a_mandatory_workspace_replace_the_old_set(
+    verified_client, user, mailoutbox
+):
+    MembershipFactory(
+        user=user,
+        workspace__name="Acme",
+        workspace__two_step_required_since=timezone.now(),
+        workspace__compliance_period_days=3,
+    )
+    old_codes = backup_codes.replace_codes(user=user)
+    verified_client.post(NEW_CODES, {"send": "", "password": PASSWORD})
+
+    response = verified_client.post(NEW_CODES, {"code": last_emailed_code()})
+
+    shown = re.findall(r"<li>([0-9A-Z-]{19})</li>", response.content.decode())
+    assert len(shown) == 10 and not set(shown) & set(old_codes)
+    assert "no-store" in response["Cache-Control"]
+    assert _two_step_on(user)
+    with pytest.raises(TwoStepError):
+        backup_codes.redeem_backup_code(user=user, code=old_codes[0])
+    assert backup_codes.redeem_backup_code(user=user, code=shown[0]) == 9
+    assert SecurityEvent.objects.filter(kind="backup_codes_replaced").exists()
+    assert any("new backup codes" in m.subject for m in mailoutbox)
+    assert not any(code in m.body for m in mailoutbox for code in shown)
+
+
+def test_new_backup_codes_need_the_password_first(verified_client, user, mailoutbox):
+    wrong = verified_client.post(NEW_CODES, {"send": "", "password": "nope"})
+    skipped = verified_client.post(NEW_CODES, {"code": "123456"})
+
+    assert error_code(wrong, "password", "new_codes_password_form") == (
+        "password_wrong"
+    )
+    assert error_code(skipped, "code", "new_codes_form") == "password_required"
+    assert mailoutbox == []
+
+
+def test_new_backup_codes_sign_in_code_is_refused(verified_client, user, mailoutbox):
+    verified_client.post(NEW_CODES, {"send": "", "password": PASSWORD})
+    before = set(BackupCode.objects.values_list("code_hash", flat=True))
+    verified_client.post(DISABLE, {"send": "", "password": PASSWORD})
+
+    response = verified_client.post(NEW_CODES, {"code": last_emailed_code()})
+
+    assert error_code(response, "code", "new_codes_form") in {
+        "code_wrong",
+        "code_replaced",
+    }
+    assert set(BackupCode.objects.values_list("code_hash", flat=True)) == before

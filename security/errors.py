@@ -43,7 +43,7 @@ MESSAGES = {
     "backup_code_used": "That backup code was already used. Try another one.",
     "already_enabled": (
         "Two-step verification is already on. If you did not save the backup "
-        "codes shown when it was turned on, turn it off and on again for a new set."
+        "codes shown when it was turned on, make a new set under New backup codes."
     ),
     "already_disabled": "Two-step verification is already off.",
     "password_wrong": "That password is not right. Enter your current password.",

@@ -121,19 +121,29 @@ def read_email_change(token) -> dict:
         raise EmailChangeError("link_invalid") from None
 
 
+def _user_for(change, *, for_update=False):
+    """The account the change is for, while the link is still good."""
+    users = User.objects.select_for_update() if for_update else User.objects
+    user = users.filter(pk=change["user"], email=change["from"]).first()
+    # Any change of address since the link was made, including the one it
+    # made itself, ends it: an old link cannot take the address back.
+    if user is None or _stamp(user.email_changed_at) != change.get("since"):
+        raise EmailChangeError("link_used")
+    return user
+
+
+def check_email_change(token) -> dict:
+    """The change a link asks for, if the link can still be used."""
+    change = read_email_change(token)
+    _user_for(change)
+    return change
+
+
 def confirm_email_change(*, request, token) -> User:
     """Move the account to the new address; the link then stops working."""
     change = read_email_change(token)
     with transaction.atomic():
-        user = (
-            User.objects.select_for_update()
-            .filter(pk=change["user"], email=change["from"])
-            .first()
-        )
-        # Any change of address since the link was made, including the one
-        # it made itself, ends it: an old link cannot take the address back.
-        if user is None or _stamp(user.email_changed_at) != change.get("since"):
-            raise EmailChangeError("link_used")
+        user = _user_for(change, for_update=True)
         if User.objects.filter(email=change["to"]).exclude(pk=user.pk).exists():
             raise EmailChangeError("email_taken")
         user.email = change["to"]

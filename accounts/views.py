@@ -53,7 +53,12 @@ class SignInView(auth_views.LoginView):
 
 @open_during(*ALL_STAGES)
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Signs out on POST; a GET (a typed or bookmarked address) asks first."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "accounts/sign_out.html")
 
 
 class ResetPasswordView(auth_views.PasswordResetView):
@@ -194,7 +199,7 @@ def change_email(request):
 def confirm_email(request, token):
     """Shows what the link changes; only the POST changes it."""
     try:
-        change = credentials.read_email_change(token)
+        change = credentials.check_email_change(token)
         if request.method == "POST":
             credentials.confirm_email_change(request=request, token=token)
             messages.success(request, f"Your email address is now {change['to']}.")

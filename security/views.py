@@ -143,7 +143,12 @@ def _enable(request):
                 request=request, code=form.cleaned_data["code"]
             )
         except TwoStepError as error:
-            add_refusal(form, "code", error)
+            if error.code != "already_enabled":
+                add_refusal(form, "code", error)
+                return None, form
+            # A second Confirm: the first one's page showed the codes.
+            messages.error(request, error.message)
+            return None, None
         else:
             return _show_backup_codes(request, codes), None
     return None, form

@@ -252,3 +252,17 @@ def test_change_email_second_pending_link_dies_with_the_first_use(
     assert response.context["error"].code == "link_used"
     user.refresh_from_db()
     assert user.email == "two@example.com"
+
+
+def test_change_email_used_link_says_so_before_any_confirm(
+    client, user, sign_in, mailoutbox
+):
+    sign_in(user)
+    client.post("/settings/email/", {"email": "next@example.com", "password": PASSWORD})
+    link = _confirmation_link()
+    client.post(link)
+
+    response = client.get(link)
+
+    assert response.status_code == 400
+    assert response.context["error"].code == "link_used"

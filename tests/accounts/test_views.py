@@ -163,3 +163,12 @@ def test_sign_up_workspace_name_with_a_line_break_is_refused(client, db):
     errors = response.context["form"].errors.as_data()["workspace_name"]
     assert errors[0].code == "name_control_characters"
     assert not User.objects.filter(email="ada@example.com").exists()
+
+
+def test_sign_out_by_get_asks_and_keeps_the_session(client, user, sign_in):
+    sign_in(user)
+
+    response = client.get("/sign-out/")
+
+    assert b"Sign out?" in response.content
+    assert client.get("/settings/profile/").status_code == 200

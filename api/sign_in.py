@@ -9,6 +9,7 @@ are the web's own (`security.email_codes`, `security.backup_codes`).
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import authenticate
 from django.db import transaction
@@ -85,6 +86,10 @@ def _challenge(*, request, user, device_name) -> Challenge:
     now = timezone.now()
     held_back = None
     with transaction.atomic():
+        # Challenges long past their lifetime open nothing; drop the user's.
+        SignInChallenge.objects.filter(
+            user=user, expires_at__lt=now - timedelta(days=1)
+        ).delete()
         row = SignInChallenge.objects.create(
             user=user,
             device_name=device_name,

@@ -11,6 +11,7 @@ import logging
 import math
 import re
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -35,6 +36,8 @@ Purpose = EmailCode.Purpose
 Status = EmailCode.Status
 
 CODE_DIGITS = 6
+# Longer than any code's lifetime and the window of the code limit.
+_KEPT_FOR = timedelta(days=1)
 # ASCII digits only: `\d` also matches digits of other scripts, which would
 # pass the format check and then burn one of the five tries.
 _CODE_RE = re.compile(r"^[0-9]{6}$")
@@ -146,6 +149,9 @@ def send_code(*, user, purpose, binding="", scope=None, request=None, **mail_con
             status=Status.LIVE,
             **_same_operation(binding=binding, scope=scope),
         ).update(status=Status.REPLACED)
+        # Old rows serve no limit any more; dropping them here keeps the
+        # table as small as the number of recent codes.
+        EmailCode.objects.filter(user=user, created_at__lt=now - _KEPT_FOR).delete()
         EmailCode.objects.create(
             user=user,
             purpose=purpose,

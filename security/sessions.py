@@ -6,7 +6,9 @@ ends sessions in any session store, without knowing their keys.
 """
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from kommo2fa.request_info import client_ip, user_agent
@@ -17,6 +19,10 @@ SESSION_REF = "security.session_ref"
 
 
 def register_session(*, request, user) -> UserSession:
+    # Rows of sessions that have long expired on their own go with the
+    # next sign-in, so the list shows only browsers that may still be in.
+    stale = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    UserSession.objects.filter(user=user, last_seen_at__lt=stale).delete()
     ref = secrets.token_urlsafe(32)
     row = UserSession.objects.create(
         user=user, ref=ref, ip=client_ip(request), user_agent=user_agent(request)

@@ -613,3 +613,13 @@ def test_login_of_member_in_two_workspaces_follows_strictest(api, member):
     response = api.login(member)
 
     assert response.status_code == 403
+
+
+def test_login_drops_the_users_challenges_long_expired(api, two_step_member):
+    with freeze_time(NOW) as frozen:
+        _challenge(api, two_step_member)
+        frozen.tick(timedelta(days=1, minutes=11))
+
+        _challenge(api, two_step_member)
+
+    assert SignInChallenge.objects.filter(user=two_step_member).count() == 1

@@ -288,3 +288,13 @@ def test_normalize_code_other_script_digits_is_refused():
         email_codes.normalize_code("١٢٣٤٥٦")
 
     assert refused.value.code == "code_format"
+
+
+def test_send_code_drops_the_users_rows_older_than_a_day(user, mailoutbox):
+    with freeze_time(T0) as clock:
+        email_codes.send_code(user=user, purpose=SIGN_IN, binding="old")
+        clock.move_to(T0 + timedelta(days=1, seconds=1))
+
+        email_codes.send_code(user=user, purpose=ENABLE)
+
+    assert list(EmailCode.objects.values_list("purpose", flat=True)) == [ENABLE]

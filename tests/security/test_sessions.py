@@ -1,6 +1,7 @@
 from django.test import Client
 
 import pytest
+from freezegun import freeze_time
 
 from security.models import UserSession
 from tests.factories import PASSWORD, UserFactory
@@ -70,3 +71,16 @@ def test_security_page_lists_the_signed_in_browsers(
     rows = response.context["signed_in"]
     assert len(rows) == 2
     assert [row["is_current"] for row in rows].count(True) == 1
+
+
+def test_register_session_drops_rows_of_long_expired_sessions(client, user):
+    with freeze_time("2026-01-01 09:00:00"):
+        client.post("/sign-in/", {"username": user.email, "password": PASSWORD})
+        client.post("/sign-out/")
+        Client().post("/sign-in/", {"username": user.email, "password": PASSWORD})
+    assert UserSession.objects.filter(user=user).count() == 1
+
+    with freeze_time("2026-03-01 09:00:00"):
+        Client().post("/sign-in/", {"username": user.email, "password": PASSWORD})
+
+    assert UserSession.objects.filter(user=user).count() == 1

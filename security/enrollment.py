@@ -32,11 +32,12 @@ def send_enable_code(*, request) -> str:
 
 
 @sensitive_variables()
-def enable_two_step(*, request, code) -> list[str]:
-    """Turn two-step verification on; returns the new backup codes.
+def _change_with_code(*, request, purpose, code, while_enabled, change):
+    """Redeem `code` and make `change` in one transaction, on the locked row.
 
-    One transaction: status, backup codes, the other sessions signed out,
-    this session counted as verified, the audit row and the email.
+    `while_enabled` says whether 2FA must be on (True) or off (False) for
+    the change. A refused code is raised only after the transaction, so
+    its counted try is kept.
     """
     user = request.user
     email_codes.normalize_code(code)
@@ -44,19 +45,36 @@ def enable_two_step(*, request, code) -> list[str]:
     refusal = None
     with transaction.atomic():
         state = TwoStep.objects.select_for_update().get(user=user)
-        if state.is_enabled:
-            raise TwoStepError("already_enabled")
+        if state.is_enabled != while_enabled:
+            raise TwoStepError(
+                "already_disabled" if while_enabled else "already_enabled"
+            )
         try:
             email_codes.redeem_code(
-                user=user, purpose=Purpose.ENABLE, code=code, request=request
+                user=user, purpose=purpose, code=code, request=request
             )
         except TwoStepError as error:
             refusal = error
         else:
-            codes = _turn_on(request=request, user=user)
+            result = change(user)
     if refusal is not None:
         raise refusal
-    return codes
+    return result
+
+
+def enable_two_step(*, request, code) -> list[str]:
+    """Turn two-step verification on; returns the new backup codes.
+
+    One transaction: status, backup codes, the other sessions signed out,
+    this session counted as verified, the audit row and the email.
+    """
+    return _change_with_code(
+        request=request,
+        purpose=Purpose.ENABLE,
+        code=code,
+        while_enabled=False,
+        change=lambda user: _turn_on(request=request, user=user),
+    )
 
 
 @sensitive_variables()
@@ -126,32 +144,25 @@ def send_disable_code(*, request, password=None) -> str:
     )
 
 
-@sensitive_variables()
 def disable_two_step(*, request, code) -> None:
-    user = request.user
-    email_codes.normalize_code(code)
     _ensure_may_disable(request)
-    refusal = None
-    with transaction.atomic():
-        state = TwoStep.objects.select_for_update().get(user=user)
-        if not state.is_enabled:
-            raise TwoStepError("already_disabled")
-        try:
-            email_codes.redeem_code(
-                user=user, purpose=Purpose.DISABLE, code=code, request=request
-            )
-        except TwoStepError as error:
-            refusal = error
-        else:
-            TwoStep.objects.filter(user=user).update(enabled_at=None)
-            backup_codes.void_codes(user=user)
-            two_step_disabled.send(sender=TwoStep, user=user, request=request)
-            record_event(kind=Kind.TWO_STEP_DISABLED, user=user, request=request)
-            send_security_email(user=user, event="two_step_disabled", request=request)
-    if refusal is not None:
-        raise refusal
+    _change_with_code(
+        request=request,
+        purpose=Purpose.DISABLE,
+        code=code,
+        while_enabled=True,
+        change=lambda user: _turn_off(request=request, user=user),
+    )
     request.session.pop(PASSWORD_CONFIRMED_AT, None)
-    logger.info("User %s turned off two-step verification", user.pk)
+    logger.info("User %s turned off two-step verification", request.user.pk)
+
+
+def _turn_off(*, request, user) -> None:
+    TwoStep.objects.filter(user=user).update(enabled_at=None)
+    backup_codes.void_codes(user=user)
+    two_step_disabled.send(sender=TwoStep, user=user, request=request)
+    record_event(kind=Kind.TWO_STEP_DISABLED, user=user, request=request)
+    send_security_email(user=user, event="two_step_disabled", request=request)
 
 
 def send_new_codes_code(*, request, password) -> str:
@@ -164,32 +175,25 @@ def send_new_codes_code(*, request, password) -> str:
     )
 
 
-@sensitive_variables()
 def make_new_backup_codes(*, request, code) -> list[str]:
     """Void the old backup codes and make a new set, while 2FA stays on."""
-    user = request.user
-    email_codes.normalize_code(code)
     if not password_confirmed(request):
         raise TwoStepError("password_required")
-    refusal = None
-    with transaction.atomic():
-        state = TwoStep.objects.select_for_update().get(user=user)
-        if not state.is_enabled:
-            raise TwoStepError("already_disabled")
-        try:
-            email_codes.redeem_code(
-                user=user, purpose=Purpose.NEW_BACKUP_CODES, code=code, request=request
-            )
-        except TwoStepError as error:
-            refusal = error
-        else:
-            codes = backup_codes.replace_codes(user=user)
-            record_event(kind=Kind.BACKUP_CODES_REPLACED, user=user, request=request)
-            send_security_email(
-                user=user, event="backup_codes_replaced", request=request
-            )
-    if refusal is not None:
-        raise refusal
+    codes = _change_with_code(
+        request=request,
+        purpose=Purpose.NEW_BACKUP_CODES,
+        code=code,
+        while_enabled=True,
+        change=lambda user: _replace_backup_codes(request=request, user=user),
+    )
     request.session.pop(PASSWORD_CONFIRMED_AT, None)
-    logger.info("User %s made new backup codes", user.pk)
+    logger.info("User %s made new backup codes", request.user.pk)
+    return codes
+
+
+@sensitive_variables()
+def _replace_backup_codes(*, request, user) -> list[str]:
+    codes = backup_codes.replace_codes(user=user)
+    record_event(kind=Kind.BACKUP_CODES_REPLACED, user=user, request=request)
+    send_security_email(user=user, event="backup_codes_replaced", request=request)
     return codes

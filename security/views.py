@@ -172,33 +172,21 @@ def enable_two_step(request):
 @never_cache
 @sensitive_post_parameters("code", "password")
 def disable_two_step(request):
-    if "send" in request.POST:
-        form = PasswordForm(request.POST)
-        if not form.is_valid():
-            return _settings_page(request, password_form=form)
-        try:
-            sent_to = enrollment.send_disable_code(
-                request=request, password=form.cleaned_data["password"]
-            )
-        except TwoStepError as error:
-            add_refusal(form, "password", error)
-            return _settings_page(request, password_form=form)
-        messages.success(request, f"We sent a 6-digit code to {sent_to}.")
-        return redirect("security:show_security")
+    return _password_then_code(
+        request,
+        send=enrollment.send_disable_code,
+        confirm=_turned_off,
+        form_names=("password_form", "disable_form"),
+    )
 
-    form = CodeForm(request.POST)
-    if form.is_valid():
-        try:
-            enrollment.disable_two_step(request=request, code=form.cleaned_data["code"])
-        except TwoStepError as error:
-            add_refusal(form, "code", error)
-        else:
-            messages.success(
-                request,
-                "Two-step verification is off. Your backup codes no longer work.",
-            )
-            return redirect("security:show_security")
-    return _settings_page(request, disable_form=form)
+
+@sensitive_variables()
+def _turned_off(*, request, code):
+    enrollment.disable_two_step(request=request, code=code)
+    messages.success(
+        request, "Two-step verification is off. Your backup codes no longer work."
+    )
+    return redirect("security:show_security")
 
 
 @require_POST
@@ -207,31 +195,48 @@ def disable_two_step(request):
 @sensitive_post_parameters("code", "password")
 def replace_backup_codes(request):
     """A new set of backup codes while 2FA stays on: password, then a code."""
+    return _password_then_code(
+        request,
+        send=enrollment.send_new_codes_code,
+        confirm=_new_codes_shown,
+        form_names=("new_codes_password_form", "new_codes_form"),
+    )
+
+
+@sensitive_variables()
+def _new_codes_shown(*, request, code):
+    codes = enrollment.make_new_backup_codes(request=request, code=code)
+    return _show_backup_codes(request, codes)
+
+
+@sensitive_variables()
+def _password_then_code(request, *, send, confirm, form_names):
+    """A change that asks for the password, then for an emailed code.
+
+    "Send code" checks the password and emails the code; "Confirm" makes
+    the change. A refusal is shown beside the field it is about, in the
+    page's forms named by `form_names` (password form, code form).
+    """
+    password_form, code_form = form_names
     if "send" in request.POST:
         form = PasswordForm(request.POST)
-        if not form.is_valid():
-            return _settings_page(request, new_codes_password_form=form)
-        try:
-            sent_to = enrollment.send_new_codes_code(
-                request=request, password=form.cleaned_data["password"]
-            )
-        except TwoStepError as error:
-            add_refusal(form, "password", error)
-            return _settings_page(request, new_codes_password_form=form)
-        messages.success(request, f"We sent a 6-digit code to {sent_to}.")
-        return redirect("security:show_security")
+        if form.is_valid():
+            try:
+                sent_to = send(request=request, password=form.cleaned_data["password"])
+            except TwoStepError as error:
+                add_refusal(form, "password", error)
+            else:
+                messages.success(request, f"We sent a 6-digit code to {sent_to}.")
+                return redirect("security:show_security")
+        return _settings_page(request, **{password_form: form})
 
     form = CodeForm(request.POST)
     if form.is_valid():
         try:
-            codes = enrollment.make_new_backup_codes(
-                request=request, code=form.cleaned_data["code"]
-            )
+            return confirm(request=request, code=form.cleaned_data["code"])
         except TwoStepError as error:
             add_refusal(form, "code", error)
-        else:
-            return _show_backup_codes(request, codes)
-    return _settings_page(request, new_codes_form=form)
+    return _settings_page(request, **{code_form: form})
 
 
 @open_during(Stage.SETUP)

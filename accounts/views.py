@@ -26,7 +26,7 @@ from security.forms import add_refusal
 from security.mail import send_security_email
 from security.models import EmailCode
 from security.signals import password_changed
-from workspace.models import Membership
+from workspace.selectors import memberships_for_request
 
 Purpose = EmailCode.Purpose
 
@@ -98,11 +98,7 @@ class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def home(request):
-    memberships = (
-        Membership.objects.filter(user=request.user)
-        .select_related("workspace")
-        .order_by("workspace__name")
-    )
+    memberships = memberships_for_request(request)
     return render(request, "accounts/home.html", {"memberships": memberships})
 
 

@@ -24,6 +24,7 @@ from security import second_step, sessions
 from security.access import Stage, is_open_during
 from security.errors import render
 from workspace.compliance import setup_overdue
+from workspace.selectors import memberships_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def current_stage(request):
     user = request.user
     if second_step.two_step_enabled(user):
         return None if second_step.is_passed(request) else Stage.SECOND_STEP
-    if setup_overdue(user):
+    if setup_overdue(user, memberships=memberships_for_request(request)):
         return Stage.SETUP
     return None
 

@@ -110,8 +110,15 @@ def deadline_expression():
     )
 
 
-def setup_overdue(user, *, now=None) -> bool:
-    deadline, _ = earliest_deadline(user)
+def setup_overdue(user, *, now=None, memberships=None) -> bool:
+    """Whether the user's earliest deadline has passed (2FA not considered).
+
+    `memberships` may be all of the user's, with their workspaces, when the
+    caller already holds them.
+    """
+    if memberships is not None:
+        memberships = [m for m in memberships if m.workspace.two_step_required]
+    deadline, _ = earliest_deadline(user, memberships=memberships)
     return deadline is not None and deadline <= (now or timezone.now())
 
 

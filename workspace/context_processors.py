@@ -1,4 +1,4 @@
-from workspace.selectors import memberships_of, pick_current, two_step_notice
+from workspace.selectors import memberships_for_request, pick_current, two_step_notice
 
 
 def workspace_context(request):
@@ -10,7 +10,7 @@ def workspace_context(request):
         or getattr(request, "security_stage", None)
     ):
         return {}
-    memberships = memberships_of(user)
+    memberships = memberships_for_request(request)
     return {
         "workspace_memberships": memberships,
         "current_membership": pick_current(memberships, request.session),

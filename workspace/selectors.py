@@ -35,6 +35,16 @@ def memberships_of(user) -> list[Membership]:
     )
 
 
+def memberships_for_request(request) -> list[Membership]:
+    """`memberships_of` the signed-in user, read once per request.
+
+    The security middleware and the page's context both need them.
+    """
+    if not hasattr(request, "_memberships"):
+        request._memberships = memberships_of(request.user)
+    return request._memberships
+
+
 def pick_current(memberships, session):
     """The membership of the workspace chosen in `session`, else the first."""
     chosen = session.get(CURRENT_WORKSPACE)

@@ -1,6 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 import pytest
 from freezegun import freeze_time
@@ -254,3 +256,18 @@ def test_set_up_then_everything_opens_again(transactional_db, mailoutbox):
     assert response.status_code == 200
     assert "backup codes" in response.content.decode()
     assert home.status_code == 200
+
+
+def test_page_of_a_member_under_the_policy_reads_memberships_once(workspace):
+    workspace.two_step_required_since = datetime.now(UTC)
+    workspace.compliance_period_days = 3
+    workspace.save()
+    member = MembershipFactory(workspace=workspace).user
+    client = signed_in(member)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/")
+
+    assert b"Two-step verification is required" in response.content
+    reads = [q for q in captured if 'FROM "workspace_membership"' in q["sql"]]
+    assert len(reads) == 1
